@@ -1,0 +1,43 @@
+"""Role-based navigation: each role sees only the entries it can use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+from gaoxin.accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+
+
+_ENTRIES: list[tuple[str, str, frozenset[str]]] = [
+    ("工作台", "core:home", frozenset(Role.values)),
+    ("企业库", "registry:enterprise_list", frozenset({"leader", "officer", "park_officer", "commissioner", "admin", "finance"})),
+    ("资质到期提醒", "registry:expiring", frozenset({"leader", "officer", "park_officer", "commissioner"})),
+    ("企业绑定审核", "accounts:binding_list", frozenset({"officer", "park_officer", "admin"})),
+    ("园区与产业", "registry:structure", frozenset({"officer", "admin", "leader"})),
+    ("用户与角色", "accounts:user_list", frozenset({"admin"})),
+    ("本企业信息", "portal:profile", frozenset({"enterprise"})),
+]
+
+
+def navigation_for(user: Any, path: str) -> list[NavItem]:
+    if user is None or not user.is_authenticated:
+        return []
+    items = []
+    for label, name, roles in _ENTRIES:
+        if user.role not in roles:
+            continue
+        if user.role == Role.ENTERPRISE and name != "core:home" and user.enterprise_id is None:
+            continue
+        url = reverse(name)
+        active = path == url if url == "/" else path.startswith(url)
+        items.append(NavItem(label, url, active))
+    return items

@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from gaoxin.api import api
+
+urlpatterns = [
+    path("", include("gaoxin.core.urls")),
+    path("accounts/", include("gaoxin.accounts.urls")),
+    path("registry/", include("gaoxin.registry.urls")),
+    path("portal/", include("gaoxin.registry.urls_portal")),
+    path("api/v1/", api.urls),
+]
