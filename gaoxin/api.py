@@ -3,22 +3,48 @@
 Authentication: `Authorization: Bearer <token>` (tokens from `manage.py api_token`), or the browser session for
 GET requests from a logged-in user. Either way the caller has exactly one user's role and data scope, and the
 endpoints call the same selectors as the pages, so an object outside the scope answers 404 here too.
+
+Every error is JSON of one shape, `ErrorOut` — `{"code", "detail" (Chinese), "data"}` — whatever raised it: a
+DomainError from a service or selector, a failed authentication (401), invalid parameters (422) or an unknown
+path under /api/v1/ (404). The document declares 401 and 422 on every operation and 404 on every operation that
+takes an id, so a client generated from it knows all the answers it can get.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, NinjaAPI, Router, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import LimitOffsetPagination
+from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 
 from gaoxin.accounts.services import api_token_authenticate
-from gaoxin.core.errors import DomainError
+from gaoxin.core.errors import DomainError, NotFound
+
+#: The largest id a client may send (a signed 64-bit integer, the range of the primary keys).
+MAX_ID = 2**63 - 1
+#: Page size limits of every list endpoint: lists are paged in the database, never materialised whole.
+PAGE_SIZE_DEFAULT = 50
+PAGE_SIZE_MAX = 200
+OFFSET_MAX = 10_000_000
+
+UNAUTHORIZED_DETAIL = "未登录，或接口令牌无效、已过期、已吊销"
+VALIDATION_DETAIL = "请求参数有误"
+
+
+class ErrorOut(Schema):
+    """The body of every error answer."""
+
+    code: str = Field(..., description="错误代码：unauthorized、not_found、validation_failed、permission_denied 等")
+    detail: str = Field(..., description="中文说明，可直接展示给用户")
+    data: dict[str, Any] = Field(default_factory=dict, description="附加信息，如参数错误的字段列表 errors")
 
 
 class TokenAuth(HttpBearer):
-    openapi_description = "接口令牌：Authorization: Bearer gx_…（由 manage.py api_token 签发）"
+    openapi_description = "接口令牌：请求头 Authorization: Bearer gx_…（由 manage.py api_token 签发）"
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = api_token_authenticate(token)
@@ -31,7 +57,7 @@ class SessionAuth(APIKeyCookie):
     """The logged-in browser session (read-only use from the platform's own pages and the docs page)."""
 
     param_name = "sessionid"
-    openapi_description = "已登录的浏览器会话"
+    openapi_description = "已登录的浏览器会话（平台自身页面与接口文档页使用）"
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
@@ -40,22 +66,187 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
-api = NinjaAPI(
+class Pagination(LimitOffsetPagination):
+    """limit/offset paging done by the database (COUNT plus one LIMIT … OFFSET … query)."""
+
+    class Input(Schema):
+        limit: int = Field(
+            PAGE_SIZE_DEFAULT,
+            ge=1,
+            le=PAGE_SIZE_MAX,
+            description=f"每页条数，1～{PAGE_SIZE_MAX}，默认 {PAGE_SIZE_DEFAULT}",
+        )
+        offset: int = Field(0, ge=0, le=OFFSET_MAX, description="跳过前面多少条，默认 0")
+
+    class Output(Schema):
+        items: list[Any] = Field(..., description="本页的记录")
+        count: int = Field(..., description="符合条件的记录总数（不受分页影响）")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=PAGE_SIZE_MAX, **kwargs)
+
+
+class ChineseJSONRenderer(JSONRenderer):
+    """UTF-8 JSON with Chinese written as Chinese, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+def _error_ref(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+    }
+
+
+#: The apps' routers, mounted in this order when the URLs or the document are first built. Mounting them then,
+#: not at import, lets an app's api module import this one (pagination, limits) without an import cycle.
+APP_ROUTERS = ("gaoxin.registry.api.router",)
+
+
+class PlatformAPI(NinjaAPI):
+    """NinjaAPI that mounts the apps' routers lazily and declares the platform-wide error answers on every operation."""
+
+    _apps_mounted = False
+
+    def mount_app_routers(self) -> None:
+        if self._apps_mounted:
+            return
+        self._apps_mounted = True
+        for dotted in APP_ROUTERS:
+            self.add_router("/", dotted)
+        self.add_router("/", fallback_router)
+
+    @property
+    def urls(self) -> Any:
+        self.mount_app_routers()
+        return super().urls
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        self.mount_app_routers()
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["ErrorOut"] = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                responses = operation.setdefault("responses", {})
+                for answer in responses.values():
+                    if answer.get("description") == "OK":
+                        answer["description"] = "成功"
+                responses.setdefault(401, _error_ref("未认证：缺少、无效、过期或已吊销的接口令牌"))
+                responses.setdefault(422, _error_ref("请求参数有误：detail 说明原因，data.errors 列出各字段"))
+                if any(p.get("in") == "path" for p in operation.get("parameters", [])):
+                    responses.setdefault(404, _error_ref("对象不存在，或不在您的数据范围内（两者答复完全相同）"))
+        return schema
+
+
+api = PlatformAPI(
     title="高新区智慧园区管理平台 API",
     version="1.0.0",
-    description="企业库、资质、园区与产业。所有接口与页面使用同一套角色与数据范围：范围外的对象返回 404。",
+    description=(
+        "企业库、资质、园区与产业。\n\n"
+        "**认证**：请求头 `Authorization: Bearer <令牌>`，令牌由管理员执行 `manage.py api_token 用户名` 签发，"
+        "只显示一次。令牌带有该用户的角色与数据范围，与该用户登录页面时完全相同。\n\n"
+        "**数据范围**：所有接口与页面使用同一套角色与数据范围；范围外的对象与不存在的对象一样返回 404，"
+        "列表中也不会出现。评审专家看不到企业联系方式（`contacts` 为 null）。\n\n"
+        f"**分页**：列表接口用 `limit`（1～{PAGE_SIZE_MAX}）与 `offset` 分页，返回 `{{items, count}}`。\n\n"
+        "**错误**：统一为 JSON `{code, detail, data}`，`detail` 为中文说明。"
+    ),
     auth=[TokenAuth(), SessionAuth(csrf=False)],
     urls_namespace="api",
+    renderer=ChineseJSONRenderer(),
 )
+
+
+def error_response(request: HttpRequest, *, code: str, detail: str, status: int, data: Any = None) -> HttpResponse:
+    return api.create_response(request, {"code": code, "detail": detail, "data": data or {}}, status=status)
 
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return api.create_response(
-        request, {"code": exc.code, "detail": exc.message, "data": exc.data}, status=exc.status
-    )
+    return error_response(request, code=exc.code, detail=exc.message, status=exc.status, data=exc.data)
 
 
-from gaoxin.registry.api import router as registry_router  # noqa: E402
+def _not_found(request: HttpRequest) -> HttpResponse:
+    """The one 404 answer: the same bytes for an id that does not exist and one outside the caller's scope."""
+    exc = NotFound()
+    return error_response(request, code=exc.code, detail=exc.message, status=exc.status)
 
-api.add_router("/", registry_router)
+
+@api.exception_handler(Http404)
+def http_404(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _not_found(request)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = error_response(request, code="unauthorized", detail=UNAUTHORIZED_DETAIL, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+_HTTP_ERROR_DETAILS = {
+    403: ("permission_denied", "您没有执行该操作的权限"),
+    405: ("method_not_allowed", "该接口不支持此请求方法"),
+    429: ("throttled", "请求过于频繁，请稍后再试"),
+}
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    code, detail = _HTTP_ERROR_DETAILS.get(exc.status_code, ("http_error", "请求无法完成"))
+    return error_response(request, code=code, detail=detail, status=exc.status_code)
+
+
+_PARAM_MESSAGES = {
+    "missing": "必须填写",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "enum": "不是允许的取值",
+    "literal_error": "不是允许的取值",
+    "string_type": "应为文本",
+    "string_too_long": "过长",
+    "value_error": "取值无效",
+}
+
+
+def _param_message(error: dict[str, Any]) -> str:
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    if kind == "greater_than_equal":
+        return f"不能小于 {ctx.get('ge')}"
+    if kind == "less_than_equal":
+        return f"不能大于 {ctx.get('le')}"
+    if kind == "string_too_long":
+        return f"不能超过 {ctx.get('max_length')} 个字符"
+    if kind == "enum" and ctx.get("expected"):
+        return f"应为 {ctx['expected']} 之一"
+    if kind == "value_error" and ctx.get("error"):
+        return str(ctx["error"])
+    return _PARAM_MESSAGES.get(kind, "格式不正确")
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = []
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", ()) if part not in {"query", "path", "body", "filters"}]
+        errors.append({"field": ".".join(loc), "message": _param_message(error)})
+    summary = "；".join(f"{e['field']}：{e['message']}" if e["field"] else e["message"] for e in errors)
+    detail = f"{VALIDATION_DETAIL}：{summary}" if summary else VALIDATION_DETAIL
+    return error_response(request, code="validation_failed", detail=detail, status=422, data={"errors": errors})
+
+
+#: Mounted after the apps' routers, so that it only answers paths no other router knows.
+fallback_router = Router()
+
+
+@fallback_router.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:unknown}", auth=None, include_in_schema=False
+)
+def unknown_path(request: HttpRequest, unknown: str) -> HttpResponse:
+    """Any other path under /api/v1/ answers the JSON 404, not the HTML page of the site."""
+    return _not_found(request)

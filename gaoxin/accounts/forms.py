@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
 from gaoxin.core import normalize
+from gaoxin.core.forms import StyledFormMixin
 from gaoxin.registry.models import Department, Park
 
 
@@ -21,7 +22,7 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(StyledFormMixin, forms.Form):
     old_password = forms.CharField(label=_("原密码"), widget=forms.PasswordInput)
     new_password = forms.CharField(label=_("新密码"), widget=forms.PasswordInput)
     new_password2 = forms.CharField(label=_("确认新密码"), widget=forms.PasswordInput)
@@ -33,7 +34,7 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(StyledFormMixin, forms.Form):
     uscc = forms.CharField(label=_("统一社会信用代码"), max_length=30)
     enterprise_name = forms.CharField(label=_("企业名称"), max_length=200)
     full_name = forms.CharField(label=_("您的姓名"), max_length=60)
@@ -60,7 +61,7 @@ class RegisterForm(forms.Form):
         return data
 
 
-class UserForm(forms.ModelForm):
+class UserForm(StyledFormMixin, forms.ModelForm):
     parks = forms.ModelMultipleChoiceField(
         label=_("负责园区"), queryset=Park.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -73,7 +74,7 @@ class UserForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.all()
+        cast(forms.ModelChoiceField, self.fields["department"]).queryset = Department.objects.all()
         if self.instance.pk:
             self.fields["username"].disabled = True
             self.initial["parks"] = list(self.instance.parks.all())
@@ -92,7 +93,7 @@ class UserForm(forms.ModelForm):
         return enterprise
 
 
-class BindingDecisionForm(forms.Form):
+class BindingDecisionForm(StyledFormMixin, forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "通过"), ("reject", "驳回")])
     reason = forms.CharField(label=_("意见"), required=False, max_length=300)
 
@@ -100,6 +101,6 @@ class BindingDecisionForm(forms.Form):
 ROLE_CHOICES = [("", "全部角色"), *Role.choices]
 
 
-class UserFilterForm(forms.Form):
+class UserFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("搜索"), required=False)
     role = forms.ChoiceField(label=_("角色"), required=False, choices=ROLE_CHOICES)

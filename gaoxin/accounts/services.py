@@ -23,7 +23,7 @@ from gaoxin.core.models import AuditAction
 from gaoxin.registry.identity import check_uscc
 from gaoxin.registry.models import Department, Enterprise, Park
 
-TOKEN_PREFIX = "gx_"
+TOKEN_PREFIX = "gx_"  # noqa: S105 (a public prefix, not a secret)
 
 
 def _deny(decision: permissions.Decision) -> None:
@@ -48,7 +48,9 @@ def _check_password(password: str, user: User | None = None) -> None:
         raise ValidationFailed("；".join(exc.messages), data={"field": "password"}) from exc
 
 
-def scope_validate(*, role: str, parks: Iterable[Park], department: Department | None, enterprise: Enterprise | None) -> None:
+def scope_validate(
+    *, role: str, parks: Iterable[Park], department: Department | None, enterprise: Enterprise | None
+) -> None:
     """A role's scope must be complete: a park officer needs parks, an enterprise user an enterprise."""
     if role not in Role.values:
         raise ValidationFailed("角色：不是有效的角色")
@@ -209,7 +211,9 @@ def enterprise_user_register(
 
 
 @transaction.atomic
-def binding_approve(*, actor: Any, binding: EnterpriseBinding, enterprise: Enterprise | None = None) -> EnterpriseBinding:
+def binding_approve(
+    *, actor: Any, binding: EnterpriseBinding, enterprise: Enterprise | None = None
+) -> EnterpriseBinding:
     """Bind the user to the enterprise. `enterprise` lets the officer pick the match when the USCC was unknown."""
     _deny(permissions.can_decide_binding(actor, binding))
     if binding.status != BindingStatus.PENDING:
@@ -277,7 +281,8 @@ def api_token_issue(*, actor: Any, user: User, name: str = "", expires_days: int
 
 @transaction.atomic
 def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
-    if token.user_id != getattr(actor, "pk", None):
+    """A user revokes their own token, an administrator anyone's; actor None is IT staff at the command line."""
+    if actor is not None and token.user_id != getattr(actor, "pk", None):
         _deny(permissions.can_manage_users(actor))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from gaoxin.accounts import forms, permissions, selectors, services
 from gaoxin.accounts.models import BindingStatus
 from gaoxin.accounts.roles import Role
+from gaoxin.core.http import AuthedRequest
 from gaoxin.core.errors import DomainError, PermissionDenied
 from gaoxin.core.forms import attach_error
 
@@ -25,7 +26,7 @@ class LoginView(auth_views.LoginView):
 
 
 @login_required
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthedRequest) -> HttpResponse:
     form = forms.PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -43,7 +44,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_change.html", {"form": form, "forced": request.user.must_change_password})
 
 
-def register(request: HttpRequest) -> HttpResponse:
+def register(request: AuthedRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("core:home")
     form = forms.RegisterForm(request.POST or None)
@@ -70,7 +71,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def binding_list(request: HttpRequest) -> HttpResponse:
+def binding_list(request: AuthedRequest) -> HttpResponse:
     if not permissions.can_decide_binding(request.user):
         raise PermissionDenied(permissions.can_decide_binding(request.user).reason)
     status = request.GET.get("status", BindingStatus.PENDING)
@@ -84,7 +85,7 @@ def binding_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def binding_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def binding_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     binding = selectors.binding_get(request.user, pk)
     form = forms.BindingDecisionForm(request.POST)
     if not form.is_valid():
@@ -105,7 +106,7 @@ def binding_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthedRequest) -> HttpResponse:
     decision = permissions.can_manage_users(request.user)
     if not decision:
         raise PermissionDenied(decision.reason)
@@ -116,7 +117,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_list.html", {"page": page, "form": form})
 
 
-def _save_user(request: HttpRequest, form: forms.UserForm, user=None) -> HttpResponse | None:  # type: ignore[no-untyped-def]
+def _save_user(request: AuthedRequest, form: forms.UserForm, user=None) -> HttpResponse | None:  # type: ignore[no-untyped-def]
     data = form.cleaned_data
     try:
         if user is None:
@@ -132,7 +133,9 @@ def _save_user(request: HttpRequest, form: forms.UserForm, user=None) -> HttpRes
                 enterprise=data["enterprise_uscc"],
                 is_active=data["is_active"],
             )
-            messages.success(request, f"已创建用户 {created.username}，一次性密码：{password}（只显示这一次，首次登录须修改）")
+            messages.success(
+                request, f"已创建用户 {created.username}，一次性密码：{password}（只显示这一次，首次登录须修改）"
+            )
         else:
             services.user_update(
                 actor=request.user,
@@ -156,7 +159,7 @@ def _save_user(request: HttpRequest, form: forms.UserForm, user=None) -> HttpRes
 
 
 @login_required
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthedRequest) -> HttpResponse:
     decision = permissions.can_manage_users(request.user)
     if not decision:
         raise PermissionDenied(decision.reason)
@@ -169,7 +172,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     user = selectors.user_get(request.user, pk)
     form = forms.UserForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
@@ -181,7 +184,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
+def user_reset_password(request: AuthedRequest, pk: int) -> HttpResponse:
     user = selectors.user_get(request.user, pk)
     password = services.user_reset_password(actor=request.user, user=user)
     messages.success(request, f"{user.username} 的一次性密码：{password}（只显示这一次，登录后须修改）")

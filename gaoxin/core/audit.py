@@ -43,7 +43,7 @@ def diff(model: type[models.Model], before: Mapping[str, Any], after: Mapping[st
     for name, old in before.items():
         new = after.get(name)
         if old != new:
-            label = str(model._meta.get_field(name).verbose_name)
+            label = str(getattr(model._meta.get_field(name), "verbose_name", name))
             changes[label] = [_display(model, name, old), _display(model, name, new)]
     return changes
 

@@ -19,7 +19,11 @@ class NavItem:
 
 _ENTRIES: list[tuple[str, str, frozenset[str]]] = [
     ("工作台", "core:home", frozenset(Role.values)),
-    ("企业库", "registry:enterprise_list", frozenset({"leader", "officer", "park_officer", "commissioner", "admin", "finance"})),
+    (
+        "企业库",
+        "registry:enterprise_list",
+        frozenset({"leader", "officer", "park_officer", "commissioner", "admin", "finance"}),
+    ),
     ("资质到期提醒", "registry:expiring", frozenset({"leader", "officer", "park_officer", "commissioner"})),
     ("企业绑定审核", "accounts:binding_list", frozenset({"officer", "park_officer", "admin"})),
     ("园区与产业", "registry:structure", frozenset({"officer", "admin", "leader"})),

@@ -8,10 +8,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from gaoxin.core.dashboards import home_context
+from gaoxin.core.http import AuthedRequest
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     context = home_context(request.user)
     return render(request, context.pop("template"), context)
 

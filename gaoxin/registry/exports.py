@@ -67,7 +67,9 @@ def enterprises_xlsx(enterprises: QuerySet[Enterprise]) -> bytes:
     date = book.add_format({"num_format": "yyyy-mm-dd"})
     money = book.add_format({"num_format": "#,##0.00"})
     for col, (title, width) in enumerate(COLUMNS):
-        sheet.set_column(col, col, width, date if title in {"成立日期", "入统日期"} else (money if "万元" in title else None))
+        sheet.set_column(
+            col, col, width, date if title in {"成立日期", "入统日期"} else (money if "万元" in title else None)
+        )
         sheet.write(0, col, title, header)
     sheet.freeze_panes(1, 0)
     for row_number, row in enumerate(enterprise_rows(enterprises.iterator(chunk_size=2000)), start=1):

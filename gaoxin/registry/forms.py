@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
 from gaoxin.core import normalize
+from gaoxin.core.forms import StyledFormMixin
 from gaoxin.registry import selectors
 from gaoxin.registry.identity import check_uscc
 from gaoxin.registry.models import (
@@ -52,7 +53,7 @@ class PhoneCleaningMixin:
         return self._clean_phone("finance_contact_phone")
 
 
-class EnterpriseForm(PhoneCleaningMixin, forms.ModelForm):
+class EnterpriseForm(StyledFormMixin, PhoneCleaningMixin, forms.ModelForm):
     registered_capital_wan = forms.DecimalField(
         label=_("注册资本(万元)"), required=False, min_value=Decimal(0), max_digits=14, decimal_places=4
     )
@@ -82,9 +83,11 @@ class EnterpriseForm(PhoneCleaningMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["park"].queryset = selectors.park_scope(actor)
-        self.fields["industry"].choices = [("", "---------"), *selectors.industry_choices()]
-        self.fields["commissioner"].queryset = User.objects.filter(role=Role.COMMISSIONER, is_active=True)
+        cast(forms.ModelChoiceField, self.fields["park"]).queryset = selectors.park_scope(actor)
+        cast(forms.ChoiceField, self.fields["industry"]).choices = [("", "---------"), *selectors.industry_choices()]
+        cast(forms.ModelChoiceField, self.fields["commissioner"]).queryset = User.objects.filter(
+            role=Role.COMMISSIONER, is_active=True
+        )
         if self.instance.pk and self.instance.registered_capital is not None:
             self.initial["registered_capital_wan"] = (self.instance.registered_capital / 10000).normalize()
 
@@ -129,7 +132,7 @@ class EnterpriseCreateForm(EnterpriseForm):
         return data
 
 
-class ContactsForm(PhoneCleaningMixin, forms.ModelForm):
+class ContactsForm(StyledFormMixin, PhoneCleaningMixin, forms.ModelForm):
     """What an enterprise may change itself, from the portal."""
 
     class Meta:
@@ -137,7 +140,7 @@ class ContactsForm(PhoneCleaningMixin, forms.ModelForm):
         fields = ["contact_name", "contact_phone", "finance_contact_name", "finance_contact_phone", "email"]
 
 
-class QualificationForm(forms.ModelForm):
+class QualificationForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Qualification
         fields = ["qtype", "level", "certificate_no", "recognized_on", "valid_until"]
@@ -145,15 +148,15 @@ class QualificationForm(forms.ModelForm):
         help_texts = {"valid_until": _("留空时按资质类型的有效期自动计算（如高企3年）")}
 
 
-class DeleteReasonForm(forms.Form):
+class DeleteReasonForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("删除原因"), max_length=300)
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("例外接受原因"), max_length=300)
 
 
-class EnterpriseFilterForm(forms.Form):
+class EnterpriseFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("搜索"), required=False)
     park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.none(), required=False, empty_label="全部园区")
     industry = forms.TypedChoiceField(label=_("产业"), required=False, coerce=int, empty_value=None)
@@ -168,15 +171,20 @@ class EnterpriseFilterForm(forms.Form):
     sort = forms.ChoiceField(
         label=_("排序"),
         required=False,
-        choices=[("name", "按名称"), ("-founded_on", "成立日期从新到旧"), ("founded_on", "成立日期从旧到新"), ("-updated_at", "最近更新")],
+        choices=[
+            ("name", "按名称"),
+            ("-founded_on", "成立日期从新到旧"),
+            ("founded_on", "成立日期从旧到新"),
+            ("-updated_at", "最近更新"),
+        ],
     )
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["park"].queryset = selectors.park_scope(actor)
-        self.fields["industry"].choices = [("", "全部产业"), *selectors.industry_choices()]
-        self.fields["chain_stage"].choices = [("", "全部环节"), *ChainStage.choices]
-        self.fields["status"].choices = [("", "全部状态"), *EnterpriseStatus.choices]
+        cast(forms.ModelChoiceField, self.fields["park"]).queryset = selectors.park_scope(actor)
+        cast(forms.ChoiceField, self.fields["industry"]).choices = [("", "全部产业"), *selectors.industry_choices()]
+        cast(forms.ChoiceField, self.fields["chain_stage"]).choices = [("", "全部环节"), *ChainStage.choices]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", "全部状态"), *EnterpriseStatus.choices]
 
     def filters(self) -> selectors.EnterpriseFilters:
         data = self.cleaned_data if self.is_valid() else {}
@@ -193,41 +201,42 @@ class EnterpriseFilterForm(forms.Form):
         )
 
 
-class ZoneForm(forms.ModelForm):
+class ZoneForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Zone
         fields = ["name", "short_name", "city", "region_code"]
 
 
-class ParkForm(forms.ModelForm):
+class ParkForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Park
         fields = ["code", "name", "short_name", "sort_order"]
 
 
-class DepartmentForm(forms.ModelForm):
+class DepartmentForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Department
         fields = ["code", "name", "sort_order"]
 
 
-class IndustryForm(forms.ModelForm):
+class IndustryForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Industry
         fields = ["code", "name", "parent", "gbt_codes", "sort_order"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Industry.objects.filter(parent__isnull=True)
-        self.fields["parent"].empty_label = "（无：主导产业）"
+        parent = cast(forms.ModelChoiceField, self.fields["parent"])
+        parent.queryset = Industry.objects.filter(parent__isnull=True)
+        parent.empty_label = "（无：主导产业）"
 
 
-class ChainForm(forms.ModelForm):
+class ChainForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Chain
         fields = ["name", "sort_order"]
 
 
-class ChainLinkForm(forms.Form):
+class ChainLinkForm(StyledFormMixin, forms.Form):
     stage = forms.ChoiceField(label=_("环节"), choices=ChainStage.choices)
     industry = forms.ModelChoiceField(label=_("产业"), queryset=Industry.objects.all())

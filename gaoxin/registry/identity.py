@@ -29,16 +29,22 @@ def check_uscc(raw: object) -> UsccCheck:
     except stdnum_errors.InvalidLength:
         return UsccCheck(code, False, message=f"应为18位，实为{len(code)}位")
     except stdnum_errors.InvalidFormat:
-        return UsccCheck(code, False, message="含有不允许的字符（前8位为数字，其余为数字或除I、O、Z、S、V外的大写字母）")
+        return UsccCheck(
+            code, False, message="含有不允许的字符（前8位为数字，其余为数字或除I、O、Z、S、V外的大写字母）"
+        )
     except stdnum_errors.InvalidChecksum:
         expected = stdnum_uscc.calc_check_digit(code)
         return UsccCheck(code, False, checksum_only=True, message=f"校验位错误（按GB 32100-2015应为{expected}）")
     return UsccCheck(code, True)
 
 
+def _keep_as_is(chars: str) -> str:
+    return chars
+
+
 def pinyin_initials(name: str) -> str:
     """'珠海华芯微电子有限公司' -> 'zhhxwdzyxgs'. Latin letters and digits are kept, punctuation dropped."""
-    parts = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=lambda chars: list(chars))
+    parts = lazy_pinyin(name, style=Style.FIRST_LETTER, errors=_keep_as_is)
     return "".join(ch for part in parts for ch in part.lower() if ch.isalnum())
 
 

@@ -157,9 +157,7 @@ class Enterprise(TimeStampedModel):
     nic_code = models.CharField(_("国民经济行业代码"), max_length=5, blank=True)
     chain_stage = models.CharField(_("产业链环节"), max_length=12, choices=ChainStage.choices, blank=True)
     founded_on = models.DateField(_("成立日期"), null=True, blank=True)
-    registered_capital = models.DecimalField(
-        _("注册资本(元)"), max_digits=18, decimal_places=2, null=True, blank=True
-    )
+    registered_capital = models.DecimalField(_("注册资本(元)"), max_digits=18, decimal_places=2, null=True, blank=True)
     address = models.CharField(_("注册地址"), max_length=300, blank=True)
     legal_representative = models.CharField(_("法定代表人"), max_length=60, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=60, blank=True)

@@ -32,9 +32,12 @@ def can_edit_enterprise(actor: Any, enterprise: Any = None) -> Decision:
     """Officers edit the registry; a park officer only in their parks (scope checked by the selector first)."""
     if not _active(actor) or actor.role not in REGISTRY_EDITORS:
         return Decision(False, "只有科室人员和园区人员可以维护企业库")
-    if actor.role == Role.PARK_OFFICER and enterprise is not None:
-        if not actor.parks.filter(pk=enterprise.park_id).exists():
-            return Decision(False, "只能维护本园区的企业")
+    if (
+        actor.role == Role.PARK_OFFICER
+        and enterprise is not None
+        and not actor.parks.filter(pk=enterprise.park_id).exists()
+    ):
+        return Decision(False, "只能维护本园区的企业")
     return ALLOW
 
 

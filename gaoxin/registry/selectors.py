@@ -35,6 +35,7 @@ from gaoxin.registry.models import (
     QualificationType,
     Zone,
 )
+from gaoxin.registry.permissions import can_view_contacts
 
 #: Extra scope providers other apps register (e.g. policies: the enterprises of an expert's assigned
 #: applications). Each takes the actor and returns a queryset of enterprise ids, or None when it has no opinion.
@@ -147,16 +148,31 @@ def enterprise_get(actor: Any, pk: int | str) -> Enterprise:
         raise NotFound() from exc
 
 
-def enterprise_history(actor: Any, enterprise: Enterprise, limit: int = 100) -> QuerySet[AuditEntry]:
+#: The verbose names under which the audit trail records contact data (services.CONTACT_FIELDS).
+_CONTACT_LABELS = frozenset(
+    str(Enterprise._meta.get_field(name).verbose_name)
+    for name in ("contact_name", "contact_phone", "finance_contact_name", "finance_contact_phone", "email")
+)
+
+
+def enterprise_history(actor: Any, enterprise: Enterprise, limit: int = 100) -> list[AuditEntry]:
+    """The enterprise's audit trail, newest first. Contact changes are left out for those who may not see contacts."""
     enterprise_get(actor, enterprise.pk)  # re-check scope: history is as private as the enterprise
-    return AuditEntry.objects.filter(enterprise_id=enterprise.pk).select_related("actor")[:limit]
+    entries = list(AuditEntry.objects.filter(enterprise_id=enterprise.pk).select_related("actor")[:limit])
+    if not can_view_contacts(actor):
+        for entry in entries:
+            if isinstance(entry.changes, dict):
+                entry.changes = {k: v for k, v in entry.changes.items() if k not in _CONTACT_LABELS}
+    return entries
 
 
 def qualification_scope(actor: Any) -> QuerySet[Qualification]:
     return Qualification.objects.filter(enterprise__in=enterprise_scope(actor))
 
 
-def qualification_list(actor: Any, *, enterprise_id: int | None = None, qtype: int | None = None) -> QuerySet[Qualification]:
+def qualification_list(
+    actor: Any, *, enterprise_id: int | None = None, qtype: int | None = None
+) -> QuerySet[Qualification]:
     qs = qualification_scope(actor).select_related("qtype", "enterprise", "enterprise__park")
     if enterprise_id:
         qs = qs.filter(enterprise_id=enterprise_id)
@@ -165,7 +181,9 @@ def qualification_list(actor: Any, *, enterprise_id: int | None = None, qtype: i
     return qs.order_by("enterprise__name", "-recognized_on", "id")
 
 
-def qualifications_expiring(actor: Any, *, within_days: int | None = None, today: dt.date | None = None) -> QuerySet[Qualification]:
+def qualifications_expiring(
+    actor: Any, *, within_days: int | None = None, today: dt.date | None = None
+) -> QuerySet[Qualification]:
     """Qualifications that end within the warning window (default: about 6 months), soonest first."""
     today = today or timezone.localdate()
     days = within_days if within_days is not None else settings.QUALIFICATION_EXPIRY_WARNING_DAYS

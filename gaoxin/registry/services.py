@@ -231,7 +231,9 @@ def qualification_update(*, actor: Any, qualification: Qualification, data: Mapp
     qualification_validate({**audit.snapshot(qualification, QUALIFICATION_FIELDS), **data})
     before = audit.snapshot(qualification, [f for f in QUALIFICATION_FIELDS if f in data])
     for name in before:
-        setattr(qualification, name, data[name] if data[name] is not None or name not in {"level", "certificate_no"} else "")
+        setattr(
+            qualification, name, data[name] if data[name] is not None or name not in {"level", "certificate_no"} else ""
+        )
     changes = audit.diff(Qualification, before, audit.snapshot(qualification, before.keys()))
     if changes:
         qualification.save()

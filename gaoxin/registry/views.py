@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from gaoxin.core.http import AuthedRequest
 from gaoxin.core.errors import DomainError, NotFound, PermissionDenied
 from gaoxin.core.forms import attach_error
 from gaoxin.registry import exports, forms, permissions, selectors, services
@@ -24,7 +25,7 @@ def _require(decision: permissions.Decision) -> None:
 
 
 @login_required
-def enterprise_list(request: HttpRequest) -> HttpResponse:
+def enterprise_list(request: AuthedRequest) -> HttpResponse:
     form = forms.EnterpriseFilterForm(request.GET or None, actor=request.user)
     filters = form.filters() if request.GET else selectors.EnterpriseFilters()
     qs = selectors.enterprise_list(request.user, filters)
@@ -38,12 +39,16 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         "can_create": permissions.can_create_enterprise(request.user),
         "can_export": permissions.can_export_registry(request.user),
     }
-    template = "registry/_enterprise_table.html" if request.htmx and not request.htmx.boosted else "registry/enterprise_list.html"
+    template = (
+        "registry/_enterprise_table.html"
+        if request.htmx and not request.htmx.boosted
+        else "registry/enterprise_list.html"
+    )
     return render(request, template, context)
 
 
 @login_required
-def enterprise_export(request: HttpRequest) -> HttpResponse:
+def enterprise_export(request: AuthedRequest) -> HttpResponse:
     _require(permissions.can_export_registry(request.user))
     form = forms.EnterpriseFilterForm(request.GET or None, actor=request.user)
     qs = selectors.enterprise_list(request.user, form.filters())
@@ -51,7 +56,7 @@ def enterprise_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(request.user, pk)
     return render(
         request,
@@ -67,7 +72,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def enterprise_create(request: HttpRequest) -> HttpResponse:
+def enterprise_create(request: AuthedRequest) -> HttpResponse:
     _require(permissions.can_create_enterprise(request.user))
     form = forms.EnterpriseCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -75,7 +80,9 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
             enterprise = services.enterprise_create(
                 actor=request.user,
                 data={"uscc": form.cleaned_data["uscc"], **form.service_data()},
-                uscc_override_reason=form.cleaned_data.get("override_reason", "") if form.cleaned_data.get("accept_checksum") else "",
+                uscc_override_reason=form.cleaned_data.get("override_reason", "")
+                if form.cleaned_data.get("accept_checksum")
+                else "",
             )
         except DomainError as exc:
             attach_error(form, exc)
@@ -86,7 +93,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(request.user, pk)
     _require(permissions.can_edit_enterprise(request.user, enterprise))
     form = forms.EnterpriseForm(request.POST or None, instance=enterprise, actor=request.user)
@@ -107,7 +114,7 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def enterprise_override(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_override(request: AuthedRequest, pk: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(request.user, pk)
     _require(permissions.can_edit_enterprise(request.user, enterprise))
     form = forms.OverrideForm(request.POST or None)
@@ -118,7 +125,7 @@ def enterprise_override(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/override_form.html", {"form": form, "e": enterprise})
 
 
-def _qualification_in_scope(request: HttpRequest, pk: int, qid: int) -> tuple[Any, Qualification]:
+def _qualification_in_scope(request: AuthedRequest, pk: int, qid: int) -> tuple[Any, Qualification]:
     enterprise = selectors.enterprise_get(request.user, pk)
     qualification = next((q for q in enterprise.qualifications.all() if q.pk == int(qid)), None)
     if qualification is None:
@@ -127,7 +134,7 @@ def _qualification_in_scope(request: HttpRequest, pk: int, qid: int) -> tuple[An
 
 
 @login_required
-def qualification_create(request: HttpRequest, pk: int) -> HttpResponse:
+def qualification_create(request: AuthedRequest, pk: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(request.user, pk)
     _require(permissions.can_edit_enterprise(request.user, enterprise))
     form = forms.QualificationForm(request.POST or None)
@@ -143,7 +150,7 @@ def qualification_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def qualification_edit(request: HttpRequest, pk: int, qid: int) -> HttpResponse:
+def qualification_edit(request: AuthedRequest, pk: int, qid: int) -> HttpResponse:
     enterprise, qualification = _qualification_in_scope(request, pk, qid)
     _require(permissions.can_edit_enterprise(request.user, enterprise))
     form = forms.QualificationForm(request.POST or None, instance=qualification)
@@ -161,24 +168,28 @@ def qualification_edit(request: HttpRequest, pk: int, qid: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def qualification_delete(request: HttpRequest, pk: int, qid: int) -> HttpResponse:
+def qualification_delete(request: AuthedRequest, pk: int, qid: int) -> HttpResponse:
     _, qualification = _qualification_in_scope(request, pk, qid)
     form = forms.DeleteReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, "删除资质须填写原因")
     else:
-        services.qualification_delete(actor=request.user, qualification=qualification, reason=form.cleaned_data["reason"])
+        services.qualification_delete(
+            actor=request.user, qualification=qualification, reason=form.cleaned_data["reason"]
+        )
         messages.success(request, "资质已删除")
     return redirect("registry:enterprise_detail", pk=pk)
 
 
 @login_required
-def expiring(request: HttpRequest) -> HttpResponse:
+def expiring(request: AuthedRequest) -> HttpResponse:
     days_raw = request.GET.get("days", "")
     days = int(days_raw) if days_raw.isdigit() and 0 < int(days_raw) <= 730 else None
     qs = selectors.qualifications_expiring(request.user, within_days=days)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "registry/expiring.html", {"page": page, "days": days or 183, "querystring": f"days={days or 183}"})
+    return render(
+        request, "registry/expiring.html", {"page": page, "days": days or 183, "querystring": f"days={days or 183}"}
+    )
 
 
 # Zone structure ---------------------------------------------------------------------------------------------
@@ -194,7 +205,7 @@ STRUCTURE_KINDS: dict[str, tuple[str, Any, Any, Any]] = {
 
 
 @login_required
-def structure(request: HttpRequest) -> HttpResponse:
+def structure(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "registry/structure.html",
@@ -211,7 +222,7 @@ def structure(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def structure_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
+def structure_edit(request: AuthedRequest, kind: str, pk: int | None = None) -> HttpResponse:
     if kind not in STRUCTURE_KINDS:
         raise NotFound()
     _require(permissions.can_manage_structure(request.user))
@@ -219,7 +230,9 @@ def structure_edit(request: HttpRequest, kind: str, pk: int | None = None) -> Ht
     instance = selectors.structure_get(kind, pk) if (pk is not None or kind == "zone") else None
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        keyword = {"zone": None, "park": "park", "department": "department", "industry": "industry", "chain": "chain"}[kind]
+        keyword = {"zone": None, "park": "park", "department": "department", "industry": "industry", "chain": "chain"}[
+            kind
+        ]
         kwargs: dict[str, Any] = {"actor": request.user, "data": form.cleaned_data}
         if keyword and instance is not None:
             kwargs[keyword] = instance
@@ -235,7 +248,7 @@ def structure_edit(request: HttpRequest, kind: str, pk: int | None = None) -> Ht
 
 @login_required
 @require_POST
-def chain_link_add(request: HttpRequest, pk: int) -> HttpResponse:
+def chain_link_add(request: AuthedRequest, pk: int) -> HttpResponse:
     chain = selectors.structure_get("chain", pk)
     form = forms.ChainLinkForm(request.POST)
     if form.is_valid():
@@ -246,7 +259,7 @@ def chain_link_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def chain_link_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def chain_link_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     link: ChainLink = selectors.structure_get("chainlink", pk)
     services.chain_link_remove(actor=request.user, link=link)
     messages.success(request, "环节已移除")

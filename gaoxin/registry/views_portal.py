@@ -7,19 +7,20 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from gaoxin.core.http import AuthedRequest
 from gaoxin.core.errors import DomainError, NotFound
 from gaoxin.core.forms import attach_error
 from gaoxin.registry import forms, selectors, services
 
 
-def _own_enterprise(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _own_enterprise(request: AuthedRequest):  # type: ignore[no-untyped-def]
     if request.user.role != "enterprise" or request.user.enterprise_id is None:
         raise NotFound("您的账号尚未绑定企业，或绑定申请仍在审核中")
     return selectors.enterprise_get(request.user, request.user.enterprise_id)
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthedRequest) -> HttpResponse:
     enterprise = _own_enterprise(request)
     return render(
         request,
@@ -29,7 +30,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def contacts_edit(request: HttpRequest) -> HttpResponse:
+def contacts_edit(request: AuthedRequest) -> HttpResponse:
     enterprise = _own_enterprise(request)
     form = forms.ContactsForm(request.POST or None, instance=enterprise)
     if request.method == "POST" and form.is_valid():

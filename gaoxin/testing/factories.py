@@ -126,7 +126,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save()
 
 
-DEFAULT_PASSWORD = "Passw0rd!Zone"
+DEFAULT_PASSWORD = "Passw0rd!Zone"  # noqa: S105 (test accounts only)
 
 
 def leader(**kw: Any) -> User:

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,25 +14,51 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actor_label', models.CharField(blank=True, max_length=150, verbose_name='操作人')),
-                ('action', models.CharField(choices=[('create', '新增'), ('update', '修改'), ('delete', '删除'), ('import_create', '导入新增'), ('import_update', '导入更新'), ('override', '例外接受'), ('approve', '审核通过'), ('reject', '驳回'), ('login', '登录')], max_length=20, verbose_name='操作')),
-                ('target_type', models.CharField(max_length=60, verbose_name='对象类型')),
-                ('target_id', models.CharField(max_length=40, verbose_name='对象编号')),
-                ('target_label', models.CharField(blank=True, max_length=200, verbose_name='对象')),
-                ('enterprise_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='企业')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='变更内容')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='原因')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='时间')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("actor_label", models.CharField(blank=True, max_length=150, verbose_name="操作人")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "新增"),
+                            ("update", "修改"),
+                            ("delete", "删除"),
+                            ("import_create", "导入新增"),
+                            ("import_update", "导入更新"),
+                            ("override", "例外接受"),
+                            ("approve", "审核通过"),
+                            ("reject", "驳回"),
+                            ("login", "登录"),
+                        ],
+                        max_length=20,
+                        verbose_name="操作",
+                    ),
+                ),
+                ("target_type", models.CharField(max_length=60, verbose_name="对象类型")),
+                ("target_id", models.CharField(max_length=40, verbose_name="对象编号")),
+                ("target_label", models.CharField(blank=True, max_length=200, verbose_name="对象")),
+                ("enterprise_id", models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name="企业")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="变更内容")),
+                ("reason", models.CharField(blank=True, max_length=500, verbose_name="原因")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="时间")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '操作记录',
-                'verbose_name_plural': '操作记录',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['target_type', 'target_id'], name='core_audite_target__f1cadb_idx')],
+                "verbose_name": "操作记录",
+                "verbose_name_plural": "操作记录",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["target_type", "target_id"], name="core_audite_target__f1cadb_idx")],
             },
         ),
     ]

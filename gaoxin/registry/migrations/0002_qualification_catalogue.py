@@ -2,22 +2,9 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from gaoxin.registry.catalogue import QUALIFICATION_TYPES
+    from gaoxin.registry.catalogue import load_catalogue
 
-    QualificationType = apps.get_model("registry", "QualificationType")
-    for order, (code, name, aliases, category, has_levels, years, rank) in enumerate(QUALIFICATION_TYPES):
-        QualificationType.objects.update_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "aliases": aliases,
-                "category": category,
-                "has_levels": has_levels,
-                "validity_years": years,
-                "ladder_rank": rank,
-                "sort_order": order * 10,
-            },
-        )
+    load_catalogue(apps.get_model("registry", "QualificationType"))
 
 
 class Migration(migrations.Migration):
