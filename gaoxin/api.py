@@ -12,9 +12,12 @@ takes an id, so a client generated from it knows all the answers it can get.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination
@@ -99,6 +102,21 @@ def _error_ref(description: str) -> dict[str, Any]:
     }
 
 
+def _json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """django-ninja answers an undeclared method with a plain-text 405; ours is the JSON error like all others."""
+
+    @wraps(view)  # keeps csrf_exempt: django-ninja checks CSRF itself
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
+            allow = response.get("Allow", "")
+            response = error_response(request, code="method_not_allowed", detail="该接口不支持此请求方法", status=405)
+            response["Allow"] = allow
+        return response
+
+    return wrapper
+
+
 #: The apps' routers, mounted in this order when the URLs or the document are first built. Mounting them then,
 #: not at import, lets an app's api module import this one (pagination, limits) without an import cycle.
 APP_ROUTERS = ("gaoxin.registry.api.router",)
@@ -120,7 +138,11 @@ class PlatformAPI(NinjaAPI):
     @property
     def urls(self) -> Any:
         self.mount_app_routers()
-        return super().urls
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _json_method_not_allowed(pattern.callback)
+        return patterns, app_name, namespace
 
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
         self.mount_app_routers()
@@ -209,6 +231,7 @@ _PARAM_MESSAGES = {
     "literal_error": "不是允许的取值",
     "string_type": "应为文本",
     "string_too_long": "过长",
+    "string_pattern_mismatch": "含有不允许的字符",
     "value_error": "取值无效",
 }
 

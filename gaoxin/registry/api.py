@@ -16,7 +16,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
-from pydantic import field_validator
 
 from gaoxin.api import MAX_ID, Pagination
 from gaoxin.core.display import yuan_to_wan
@@ -193,6 +192,7 @@ class EnterpriseQuery(Schema):
     q: str = Field(
         "",
         max_length=100,
+        pattern=r"^[^\x00]*$",  # PostgreSQL text cannot hold NUL
         description="检索：企业名称或曾用名片段、统一社会信用代码（前 4 位以上）、名称拼音首字母（如 zhhx）",
     )
     park: int | None = _id_field("园区编号：只列该园区的企业")
@@ -201,13 +201,6 @@ class EnterpriseQuery(Schema):
     qualification: int | None = _id_field("资质类型编号：持有该类有效资质的企业")
     above_scale: bool | None = Field(None, description="true 只列规上企业，false 只列规下企业")
     status: EnterpriseStatus | None = Field(None, description="企业状态")
-
-    @field_validator("q")
-    @classmethod
-    def _no_control_characters(cls, value: str) -> str:
-        if any(ord(ch) < 32 for ch in value):
-            raise ValueError("检索词不能包含控制字符")
-        return value
 
 
 class QualificationQuery(Schema):

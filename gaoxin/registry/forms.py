@@ -152,10 +152,6 @@ class DeleteReasonForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("删除原因"), max_length=300)
 
 
-class OverrideForm(StyledFormMixin, forms.Form):
-    reason = forms.CharField(label=_("例外接受原因"), max_length=300)
-
-
 class EnterpriseFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("搜索"), required=False)
     park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.none(), required=False, empty_label="全部园区")

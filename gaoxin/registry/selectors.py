@@ -150,8 +150,9 @@ def enterprise_get(actor: Any, pk: int | str) -> Enterprise:
 
 #: The verbose names under which the audit trail records contact data (services.CONTACT_FIELDS).
 _CONTACT_LABELS = frozenset(
-    str(Enterprise._meta.get_field(name).verbose_name)
-    for name in ("contact_name", "contact_phone", "finance_contact_name", "finance_contact_phone", "email")
+    str(field.verbose_name)
+    for field in Enterprise._meta.fields
+    if field.name in {"contact_name", "contact_phone", "finance_contact_name", "finance_contact_phone", "email"}
 )
 
 

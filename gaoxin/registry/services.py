@@ -163,21 +163,6 @@ def enterprise_update_contacts(*, actor: Any, enterprise: Enterprise, data: Mapp
     return enterprise
 
 
-@transaction.atomic
-def enterprise_accept_uscc(*, actor: Any, enterprise: Enterprise, reason: str) -> Enterprise:
-    """Record that an officer deliberately accepts a code failing the check digit (genuine early codes)."""
-    _deny(permissions.can_edit_enterprise(actor, enterprise))
-    if not reason.strip():
-        raise ValidationFailed("请填写例外接受的原因（如：早期试点代码，已与营业执照核对）")
-    enterprise.uscc_override_reason = reason.strip()
-    enterprise.uscc_override_by = actor
-    enterprise.save(update_fields=["uscc_override_reason", "uscc_override_by", "updated_at"])
-    audit.record(
-        actor=actor, action=AuditAction.OVERRIDE, target=enterprise, enterprise_id=enterprise.pk, reason=reason
-    )
-    return enterprise
-
-
 # Qualifications ---------------------------------------------------------------------------------------------
 
 QUALIFICATION_FIELDS = ("qtype", "level", "certificate_no", "recognized_on", "valid_until")

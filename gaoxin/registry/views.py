@@ -113,18 +113,6 @@ def enterprise_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "registry/enterprise_form.html", {"form": form, "e": enterprise, "creating": False})
 
 
-@login_required
-def enterprise_override(request: AuthedRequest, pk: int) -> HttpResponse:
-    enterprise = selectors.enterprise_get(request.user, pk)
-    _require(permissions.can_edit_enterprise(request.user, enterprise))
-    form = forms.OverrideForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.enterprise_accept_uscc(actor=request.user, enterprise=enterprise, reason=form.cleaned_data["reason"])
-        messages.success(request, "已记录校验位例外接受")
-        return redirect("registry:enterprise_detail", pk=pk)
-    return render(request, "registry/override_form.html", {"form": form, "e": enterprise})
-
-
 def _qualification_in_scope(request: AuthedRequest, pk: int, qid: int) -> tuple[Any, Qualification]:
     enterprise = selectors.enterprise_get(request.user, pk)
     qualification = next((q for q in enterprise.qualifications.all() if q.pk == int(qid)), None)
@@ -235,7 +223,9 @@ def structure_edit(request: AuthedRequest, kind: str, pk: int | None = None) -> 
         ]
         kwargs: dict[str, Any] = {"actor": request.user, "data": form.cleaned_data}
         if keyword and instance is not None:
-            kwargs[keyword] = instance
+            # a fresh copy: the valid form has already written the new values onto `instance`, so the service
+            # would see no change, save nothing and audit nothing
+            kwargs[keyword] = selectors.structure_get(kind, pk)
         try:
             service(**kwargs)
         except DomainError as exc:
