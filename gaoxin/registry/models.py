@@ -187,6 +187,7 @@ class Enterprise(TimeStampedModel):
             models.Index(fields=["park", "name"]),
             models.Index(fields=["industry", "name"]),
             models.Index(fields=["status", "name"]),
+            models.Index(fields=["-founded_on", "id"], name="registry_en_founded_idx"),
         ]
 
     def __str__(self) -> str:
