@@ -7,16 +7,16 @@ from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from gaoxin.accounts import forms, permissions, selectors, services
 from gaoxin.accounts.models import BindingStatus
 from gaoxin.accounts.roles import Role
-from gaoxin.core.http import AuthedRequest
 from gaoxin.core.errors import DomainError, PermissionDenied
 from gaoxin.core.forms import attach_error
+from gaoxin.core.http import AuthedRequest
 
 
 class LoginView(auth_views.LoginView):

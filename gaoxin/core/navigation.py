@@ -25,6 +25,7 @@ _ENTRIES: list[tuple[str, str, frozenset[str]]] = [
         frozenset({"leader", "officer", "park_officer", "commissioner", "admin", "finance"}),
     ),
     ("资质到期提醒", "registry:expiring", frozenset({"leader", "officer", "park_officer", "commissioner"})),
+    ("批量导入", "registry:import_upload", frozenset({"officer"})),
     ("企业绑定审核", "accounts:binding_list", frozenset({"officer", "park_officer", "admin"})),
     ("园区与产业", "registry:structure", frozenset({"officer", "admin", "leader"})),
     ("用户与角色", "accounts:user_list", frozenset({"admin"})),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gaoxin.registry import views
+from gaoxin.registry import views, views_import
 
 app_name = "registry"
 urlpatterns = [
@@ -9,11 +9,16 @@ urlpatterns = [
     path("enterprises/new/", views.enterprise_create, name="enterprise_create"),
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
-    path("enterprises/<int:pk>/uscc-override/", views.enterprise_override, name="enterprise_override"),
     path("enterprises/<int:pk>/qualifications/new/", views.qualification_create, name="qualification_create"),
     path("enterprises/<int:pk>/qualifications/<int:qid>/edit/", views.qualification_edit, name="qualification_edit"),
-    path("enterprises/<int:pk>/qualifications/<int:qid>/delete/", views.qualification_delete, name="qualification_delete"),
+    path(
+        "enterprises/<int:pk>/qualifications/<int:qid>/delete/", views.qualification_delete, name="qualification_delete"
+    ),
     path("qualifications/expiring/", views.expiring, name="expiring"),
+    path("import/", views_import.import_upload, name="import_upload"),
+    path("import/<str:token>/", views_import.import_preview, name="import_preview"),
+    path("import/<str:token>/commit/", views_import.import_commit, name="import_commit"),
+    path("import-templates/<str:kind>.xlsx", views_import.import_template, name="import_template"),
     path("structure/", views.structure, name="structure"),
     path("structure/<str:kind>/new/", views.structure_edit, name="structure_create"),
     path("structure/<str:kind>/<int:pk>/edit/", views.structure_edit, name="structure_edit"),

@@ -8,13 +8,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from gaoxin.core.http import AuthedRequest
 from gaoxin.core.errors import DomainError, NotFound, PermissionDenied
 from gaoxin.core.forms import attach_error
+from gaoxin.core.http import AuthedRequest
 from gaoxin.registry import exports, forms, permissions, selectors, services
 from gaoxin.registry.models import ChainLink, Qualification
 

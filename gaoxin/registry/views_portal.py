@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from gaoxin.core.http import AuthedRequest
 from gaoxin.core.errors import DomainError, NotFound
 from gaoxin.core.forms import attach_error
+from gaoxin.core.http import AuthedRequest
 from gaoxin.registry import forms, selectors, services
 
 

@@ -7,75 +7,129 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('full_name', models.CharField(blank=True, max_length=60, verbose_name='姓名')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='手机')),
-                ('role', models.CharField(choices=[('leader', '领导'), ('officer', '科室人员'), ('park_officer', '园区人员'), ('commissioner', '服务专员'), ('expert', '评审专家'), ('finance', '财政人员'), ('enterprise', '企业用户'), ('admin', '管理员')], default='enterprise', max_length=20, verbose_name='角色')),
-                ('must_change_password', models.BooleanField(default=False, verbose_name='须修改密码')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined")),
+                ("full_name", models.CharField(blank=True, max_length=60, verbose_name="姓名")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="手机")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("leader", "领导"),
+                            ("officer", "科室人员"),
+                            ("park_officer", "园区人员"),
+                            ("commissioner", "服务专员"),
+                            ("expert", "评审专家"),
+                            ("finance", "财政人员"),
+                            ("enterprise", "企业用户"),
+                            ("admin", "管理员"),
+                        ],
+                        default="enterprise",
+                        max_length=20,
+                        verbose_name="角色",
+                    ),
+                ),
+                ("must_change_password", models.BooleanField(default=False, verbose_name="须修改密码")),
             ],
             options={
-                'verbose_name': '用户',
-                'verbose_name_plural': '用户',
-                'ordering': ['username'],
+                "verbose_name": "用户",
+                "verbose_name_plural": "用户",
+                "ordering": ["username"],
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=100, verbose_name='用途')),
-                ('prefix', models.CharField(db_index=True, max_length=12, verbose_name='前缀')),
-                ('digest', models.CharField(max_length=64, unique=True, verbose_name='摘要')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='签发时间')),
-                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='到期时间')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='最近使用')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='吊销时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(blank=True, max_length=100, verbose_name="用途")),
+                ("prefix", models.CharField(db_index=True, max_length=12, verbose_name="前缀")),
+                ("digest", models.CharField(max_length=64, unique=True, verbose_name="摘要")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="签发时间")),
+                ("expires_at", models.DateTimeField(blank=True, null=True, verbose_name="到期时间")),
+                ("last_used_at", models.DateTimeField(blank=True, null=True, verbose_name="最近使用")),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="吊销时间")),
             ],
             options={
-                'verbose_name': '接口令牌',
-                'verbose_name_plural': '接口令牌',
-                'ordering': ['-created_at'],
+                "verbose_name": "接口令牌",
+                "verbose_name_plural": "接口令牌",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='EnterpriseBinding',
+            name="EnterpriseBinding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uscc', models.CharField(max_length=18, verbose_name='统一社会信用代码')),
-                ('enterprise_name', models.CharField(max_length=200, verbose_name='企业名称')),
-                ('applicant_position', models.CharField(blank=True, max_length=60, verbose_name='职务')),
-                ('status', models.CharField(choices=[('pending', '待审核'), ('approved', '已通过'), ('rejected', '已驳回')], default='pending', max_length=10, verbose_name='状态')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='审核时间')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='审核意见')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='申请时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("uscc", models.CharField(max_length=18, verbose_name="统一社会信用代码")),
+                ("enterprise_name", models.CharField(max_length=200, verbose_name="企业名称")),
+                ("applicant_position", models.CharField(blank=True, max_length=60, verbose_name="职务")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "待审核"), ("approved", "已通过"), ("rejected", "已驳回")],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="审核时间")),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="审核意见")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="申请时间")),
             ],
             options={
-                'verbose_name': '企业绑定申请',
-                'verbose_name_plural': '企业绑定申请',
-                'ordering': ['-created_at'],
+                "verbose_name": "企业绑定申请",
+                "verbose_name_plural": "企业绑定申请",
+                "ordering": ["-created_at"],
             },
         ),
     ]

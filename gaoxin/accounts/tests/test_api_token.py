@@ -7,12 +7,10 @@ import json
 from typing import Any
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import CommandError
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
-from gaoxin.accounts.management.commands.api_token import Command
 from gaoxin.accounts.models import ApiToken, User
 from gaoxin.accounts.services import api_token_issue
 from gaoxin.core.models import AuditEntry
@@ -28,11 +26,15 @@ def run(*args: str) -> str:
 
 
 def run_cli(capsys: Any, *args: str) -> tuple[int, str, str]:
-    """As IT staff run it: through run_from_argv, which turns a CommandError into stderr and an exit code."""
-    with pytest.raises(SystemExit) as exit_info:
-        Command().run_from_argv(["manage.py", "api_token", *args])
+    """As IT staff run it. `run_from_argv` would print a CommandError to stderr and exit with its return code, but
+    it also closes every database connection, which ends the test's transaction on PostgreSQL; so do the same here."""
+    try:
+        call_command("api_token", *args)
+    except CommandError as exc:
+        captured = capsys.readouterr()
+        return exc.returncode, captured.out, captured.err + f"CommandError: {exc}\n"
     captured = capsys.readouterr()
-    return int(exit_info.value.code or 0), captured.out, captured.err
+    return 0, captured.out, captured.err
 
 
 def token_in(output: str) -> str:

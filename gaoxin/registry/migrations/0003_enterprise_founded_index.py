@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0002_qualification_catalogue'),
+        ("registry", "0002_qualification_catalogue"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='enterprise',
-            index=models.Index(fields=['-founded_on', 'id'], name='registry_en_founded_idx'),
+            model_name="enterprise",
+            index=models.Index(fields=["-founded_on", "id"], name="registry_en_founded_idx"),
         ),
     ]
