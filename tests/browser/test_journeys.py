@@ -119,3 +119,38 @@ def test_portal_on_a_phone(phone_page: Any, shots: Any) -> None:
     phone_page.wait_for_selector("text=联系信息")
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
     shots(phone_page, "20-portal-phone", full_page=True)
+
+
+def test_import_with_errors_shows_them_per_row_and_changes_nothing(page: Any, shots: Any, tmp_path: Any) -> None:
+    import openpyxl
+
+    zone = _zone()
+    f.officer(username="officer1")
+    good = f.make_uscc(901)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "企业名录"
+    sheet.append(["2026年企业名录（唐家湾）"])  # a title row above the header, as officers write it
+    sheet.append(["统一社会信用代码", "企业名称", "所属园区", "联系电话", "成立日期"])
+    sheet.append([good, "珠海新来科技有限公司", "唐家湾主园区", "13800138000", "2021-06-01"])
+    sheet.append([f.bad_check_digit(f.make_uscc(902)), "珠海错码科技有限公司", "唐家湾主园区", "", ""])
+    sheet.append([f.make_uscc(903), "珠海无园区科技有限公司", "不存在的园区", "12345", "2021-13-01"])
+    path = tmp_path / "企业名录.xlsx"
+    book.save(path)
+    before = Enterprise.objects.count()
+
+    login(page, "officer1", f.DEFAULT_PASSWORD)
+    page.click("text=批量导入")
+    page.check("input[name=kind][value=enterprises]")
+    page.set_input_files("input[type=file]", str(path))
+    page.click("#import-upload-form button[type=submit]")
+    page.wait_for_selector("text=第4行")
+    body = page.locator("body").inner_text()
+    assert "第4行" in body
+    assert "校验位错误" in body
+    assert "第5行" in body
+    assert "不存在的园区" in body
+    shots(page, "30-import-errors-per-row", full_page=True)
+    assert Enterprise.objects.count() == before  # the preview is a dry run
+    assert not Enterprise.objects.filter(uscc=good).exists()
+    assert zone["huaxin"].name == Enterprise.objects.get(pk=zone["huaxin"].pk).name
