@@ -22,7 +22,7 @@ _ENTRIES: list[tuple[str, str, frozenset[str]]] = [
     (
         "企业库",
         "registry:enterprise_list",
-        frozenset({"leader", "officer", "park_officer", "commissioner", "admin", "finance"}),
+        frozenset({"leader", "officer", "park_officer", "commissioner", "admin"}),
     ),
     ("资质到期提醒", "registry:expiring", frozenset({"leader", "officer", "park_officer", "commissioner"})),
     ("批量导入", "registry:import_upload", frozenset({"officer"})),

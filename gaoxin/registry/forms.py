@@ -161,7 +161,7 @@ class EnterpriseFilterForm(StyledFormMixin, forms.Form):
         label=_("资质"), queryset=QualificationType.objects.all(), required=False, empty_label="全部资质"
     )
     above_scale = forms.ChoiceField(
-        label=_("规上"), required=False, choices=[("", "全部"), ("1", "规上"), ("0", "规下")]
+        label=_("规上"), required=False, choices=[("", "规上和规下"), ("1", "仅规上"), ("0", "仅规下")]
     )
     status = forms.ChoiceField(label=_("状态"), required=False)
     sort = forms.ChoiceField(
