@@ -265,10 +265,16 @@ def ladder_position(enterprise: Enterprise, *, today: dt.date | None = None) -> 
 
 def registry_counts(actor: Any) -> dict[str, int]:
     scope = enterprise_scope(actor)
+    year_start = timezone.localdate().replace(month=1, day=1)
     row = scope.aggregate(
         total=Count("id"),
         active=Count("id", filter=Q(status=EnterpriseStatus.ACTIVE)),
         above_scale=Count("id", filter=Q(is_above_scale=True, status=EnterpriseStatus.ACTIVE)),
+        # 小升规: enterprises that entered the statistics (above_scale_since) this calendar year.
+        new_above_scale=Count(
+            "id",
+            filter=Q(is_above_scale=True, status=EnterpriseStatus.ACTIVE, above_scale_since__gte=year_start),
+        ),
     )
     return {key: value or 0 for key, value in row.items()}
 

@@ -221,3 +221,15 @@ def test_structure_edit_is_audited_and_admin_only_for_catalogue() -> None:
     assert AuditEntry.objects.filter(target_type="registry.park", target_id=str(park.pk)).count() == 1
     with pytest.raises(PermissionDenied):
         services.qualification_type_save(actor=f.officer(), data={"name": "新资质"})
+
+
+def test_registry_counts_include_this_years_small_to_above() -> None:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    f.EnterpriseFactory(is_above_scale=True, above_scale_since=today.replace(month=1, day=1))
+    f.EnterpriseFactory(is_above_scale=True, above_scale_since=dt.date(today.year - 1, 12, 31))
+    f.EnterpriseFactory(is_above_scale=False)
+    f.EnterpriseFactory(is_above_scale=True, above_scale_since=today, status=EnterpriseStatus.MOVED_OUT)
+    counts = selectors.registry_counts(f.leader())
+    assert counts == {"total": 4, "active": 3, "above_scale": 2, "new_above_scale": 1}
