@@ -11,7 +11,7 @@ PORT ?= 8000
 PYTHON_FOR_VENV := $(shell for c in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 /usr/local/bin/python3.12 /usr/bin/python3.12 python3; do \
 	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then command -v $$c; break; fi; done)
 
-.PHONY: help run test lint typecheck checks pytest bench assets setup demo migrate clean e2e
+.PHONY: help run test lint typecheck checks pytest bench assets setup demo migrate clean e2e messages
 
 help:
 	@echo "make run    — set up everything (virtualenv, locked dependencies, assets, database, demo zone) and serve http://$(HOST):$(PORT)"
@@ -77,6 +77,12 @@ e2e: setup
 
 bench: setup
 	$(PY) bench/run.py
+
+# The English catalogue (gaoxin/locale/en). Needs GNU gettext; the compiled .mo is committed, so `run` and `test` do not.
+MAKEMESSAGES_IGNORE := node_modules/* var/* test-output/* tests/* bench/* scripts/* docs/* */tests/* gaoxin/testing/* gaoxin/static/*
+messages: setup
+	$(PY) manage.py makemessages -l en --no-obsolete --add-location file $(foreach p,$(MAKEMESSAGES_IGNORE),--ignore '$(p)')
+	$(PY) manage.py compilemessages -l en --ignore '.venv' --ignore 'node_modules'
 
 clean:
 	rm -rf $(VENV) node_modules gaoxin/static/vendor var .pytest_cache .mypy_cache .ruff_cache

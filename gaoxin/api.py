@@ -18,6 +18,8 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination
@@ -34,8 +36,8 @@ PAGE_SIZE_DEFAULT = 50
 PAGE_SIZE_MAX = 200
 OFFSET_MAX = 10_000_000
 
-UNAUTHORIZED_DETAIL = "未登录，或接口令牌无效、已过期、已吊销"
-VALIDATION_DETAIL = "请求参数有误"
+UNAUTHORIZED_DETAIL = gettext_lazy("未登录，或接口令牌无效、已过期、已吊销")
+VALIDATION_DETAIL = gettext_lazy("请求参数有误")
 
 
 class ErrorOut(Schema):
@@ -110,7 +112,9 @@ def _json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[...,
         response = view(request, *args, **kwargs)
         if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
             allow = response.get("Allow", "")
-            response = error_response(request, code="method_not_allowed", detail="该接口不支持此请求方法", status=405)
+            response = error_response(
+                request, code="method_not_allowed", detail=_("该接口不支持此请求方法"), status=405
+            )
             response["Allow"] = allow
         return response
 
@@ -202,37 +206,37 @@ def http_404(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    response = error_response(request, code="unauthorized", detail=UNAUTHORIZED_DETAIL, status=401)
+    response = error_response(request, code="unauthorized", detail=str(UNAUTHORIZED_DETAIL), status=401)
     response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
 
 
 _HTTP_ERROR_DETAILS = {
-    403: ("permission_denied", "您没有执行该操作的权限"),
-    405: ("method_not_allowed", "该接口不支持此请求方法"),
-    429: ("throttled", "请求过于频繁，请稍后再试"),
+    403: ("permission_denied", gettext_lazy("您没有执行该操作的权限")),
+    405: ("method_not_allowed", gettext_lazy("该接口不支持此请求方法")),
+    429: ("throttled", gettext_lazy("请求过于频繁，请稍后再试")),
 }
 
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    code, detail = _HTTP_ERROR_DETAILS.get(exc.status_code, ("http_error", "请求无法完成"))
-    return error_response(request, code=code, detail=detail, status=exc.status_code)
+    code, detail = _HTTP_ERROR_DETAILS.get(exc.status_code, ("http_error", gettext_lazy("请求无法完成")))
+    return error_response(request, code=code, detail=str(detail), status=exc.status_code)
 
 
 _PARAM_MESSAGES = {
-    "missing": "必须填写",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "int_from_float": "应为整数",
-    "bool_parsing": "应为 true 或 false",
-    "bool_type": "应为 true 或 false",
-    "enum": "不是允许的取值",
-    "literal_error": "不是允许的取值",
-    "string_type": "应为文本",
-    "string_too_long": "过长",
-    "string_pattern_mismatch": "含有不允许的字符",
-    "value_error": "取值无效",
+    "missing": gettext_lazy("必须填写"),
+    "int_parsing": gettext_lazy("应为整数"),
+    "int_type": gettext_lazy("应为整数"),
+    "int_from_float": gettext_lazy("应为整数"),
+    "bool_parsing": gettext_lazy("应为 true 或 false"),
+    "bool_type": gettext_lazy("应为 true 或 false"),
+    "enum": gettext_lazy("不是允许的取值"),
+    "literal_error": gettext_lazy("不是允许的取值"),
+    "string_type": gettext_lazy("应为文本"),
+    "string_too_long": gettext_lazy("过长"),
+    "string_pattern_mismatch": gettext_lazy("含有不允许的字符"),
+    "value_error": gettext_lazy("取值无效"),
 }
 
 
@@ -240,16 +244,16 @@ def _param_message(error: dict[str, Any]) -> str:
     kind = str(error.get("type", ""))
     ctx = error.get("ctx") or {}
     if kind == "greater_than_equal":
-        return f"不能小于 {ctx.get('ge')}"
+        return _("不能小于 %(limit)s") % {"limit": ctx.get("ge")}
     if kind == "less_than_equal":
-        return f"不能大于 {ctx.get('le')}"
+        return _("不能大于 %(limit)s") % {"limit": ctx.get("le")}
     if kind == "string_too_long":
-        return f"不能超过 {ctx.get('max_length')} 个字符"
+        return _("不能超过 %(n)s 个字符") % {"n": ctx.get("max_length")}
     if kind == "enum" and ctx.get("expected"):
-        return f"应为 {ctx['expected']} 之一"
+        return _("应为 %(expected)s 之一") % {"expected": ctx["expected"]}
     if kind == "value_error" and ctx.get("error"):
         return str(ctx["error"])
-    return _PARAM_MESSAGES.get(kind, "格式不正确")
+    return str(_PARAM_MESSAGES.get(kind, gettext_lazy("格式不正确")))
 
 
 @api.exception_handler(ValidationError)
@@ -258,8 +262,15 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     for error in exc.errors:
         loc = [str(part) for part in error.get("loc", ()) if part not in {"query", "path", "body", "filters"}]
         errors.append({"field": ".".join(loc), "message": _param_message(error)})
-    summary = "；".join(f"{e['field']}：{e['message']}" if e["field"] else e["message"] for e in errors)
-    detail = f"{VALIDATION_DETAIL}：{summary}" if summary else VALIDATION_DETAIL
+    summary = _("；").join(
+        _("%(field)s：%(message)s") % {"field": e["field"], "message": e["message"]} if e["field"] else e["message"]
+        for e in errors
+    )
+    detail = (
+        _("%(detail)s：%(summary)s") % {"detail": VALIDATION_DETAIL, "summary": summary}
+        if summary
+        else str(VALIDATION_DETAIL)
+    )
     return error_response(request, code="validation_failed", detail=detail, status=422, data={"errors": errors})
 
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("registry/", include("gaoxin.registry.urls")),
     path("portal/", include("gaoxin.registry.urls_portal")),
     path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts.models import User
@@ -30,7 +31,7 @@ class PasswordChangeForm(StyledFormMixin, forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("new_password") and data.get("new_password") != data.get("new_password2"):
-            self.add_error("new_password2", "两次输入的新密码不一致")
+            self.add_error("new_password2", gettext("两次输入的新密码不一致"))
         return data
 
 
@@ -51,13 +52,13 @@ class RegisterForm(StyledFormMixin, forms.Form):
         except normalize.CellError as exc:
             raise forms.ValidationError(str(exc)) from exc
         if not value.startswith("1"):
-            raise forms.ValidationError("请填写手机号，用于接收审核结果")
+            raise forms.ValidationError(gettext("请填写手机号，用于接收审核结果"))
         return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("password") and data.get("password") != data.get("password2"):
-            self.add_error("password2", "两次输入的密码不一致")
+            self.add_error("password2", gettext("两次输入的密码不一致"))
         return data
 
 
@@ -89,16 +90,16 @@ class UserForm(StyledFormMixin, forms.ModelForm):
             return None
         enterprise = Enterprise.objects.filter(uscc=code).first()
         if enterprise is None:
-            raise forms.ValidationError("企业库中没有该统一社会信用代码的企业")
+            raise forms.ValidationError(gettext("企业库中没有该统一社会信用代码的企业"))
         return enterprise
 
 
 class BindingDecisionForm(StyledFormMixin, forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "通过"), ("reject", "驳回")])
+    decision = forms.ChoiceField(choices=[("approve", _("通过")), ("reject", _("驳回"))])
     reason = forms.CharField(label=_("意见"), required=False, max_length=300)
 
 
-ROLE_CHOICES = [("", "全部角色"), *Role.choices]
+ROLE_CHOICES = [("", _("全部角色")), *Role.choices]
 
 
 class UserFilterForm(StyledFormMixin, forms.Form):

@@ -19,6 +19,7 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
 
 from gaoxin.accounts import permissions
 from gaoxin.accounts.models import User
@@ -50,7 +51,12 @@ from gaoxin.core.normalize import CellError
 from gaoxin.registry.identity import check_uscc
 from gaoxin.registry.models import Department, Enterprise, Park
 
-ROLE_LABELS = "、".join(str(label) for _, label in Role.choices)
+
+def role_labels() -> str:
+    """The role names as the officer's language writes them (evaluated per call: the language may differ)."""
+    return "、".join(str(label) for _value, label in Role.choices)
+
+
 STATES = {"启用": True, "停用": False, "正常": True, "禁用": False}
 
 
@@ -61,7 +67,7 @@ def _parse_username(value: Any) -> str | None:
     try:
         User.username_validator(name)
     except ValidationError as exc:
-        raise CellError("只能包含字母、数字、汉字和 @ . + - _") from exc
+        raise CellError(_("只能包含字母、数字、汉字和 @ . + - _")) from exc
     return str(name)
 
 
@@ -71,7 +77,7 @@ def _parse_role(value: Any) -> str | None:
         return None
     role = ROLE_BY_LABEL.get(raw) or next((r for r in Role if r.value == raw.lower()), None)
     if role is None:
-        raise CellError(f"不是有效的角色（应为{ROLE_LABELS}）")
+        raise CellError(_("不是有效的角色（应为%(roles)s）") % {"roles": role_labels()})
     return str(role.value)
 
 
@@ -80,7 +86,7 @@ def _parse_state(value: Any) -> bool | None:
     if raw is None:
         return None
     if raw not in STATES:
-        raise CellError("应为启用或停用")
+        raise CellError(_("应为启用或停用"))
     return STATES[raw]
 
 
@@ -165,7 +171,7 @@ def import_users(
         decision = permissions.can_manage_users(actor)
         if not decision:
             raise PermissionDenied(decision.reason)
-    result = ImportResult(title="用户导入", dry_run=dry_run)
+    result = ImportResult(title=_("用户导入"), dry_run=dry_run)
     result.extra["passwords"] = []
     table = read_table(open_workbook(source, filename=filename), USER_COLUMNS, result)
     if table is None:
@@ -239,20 +245,30 @@ def _plan_user(
         for name in record.get("parks"):
             park = parks.get(name)
             if park is None:
-                fail(result, record, "园区", f"没有名称或编码为“{name}”的园区")
+                fail(
+                    result,
+                    record,
+                    "园区",
+                    _("没有名称或编码为“%(value)s”的%(word)s") % {"value": name, "word": _("园区")},
+                )
             elif park not in park_list:
                 park_list.append(park)
     if role and role != Role.PARK_OFFICER and park_list:
-        result.warn(table.sheet, record.row, "园区", "只有园区人员需要填写园区，已忽略")
+        result.warn(table.sheet, record.row, "园区", _("只有园区人员需要填写园区，已忽略"))
         park_list = None
     if role == Role.PARK_OFFICER and not record.get("parks"):
         held = list(current.parks.all()) if current is not None and current.role == Role.PARK_OFFICER else []
         if not held:
-            fail(result, record, "园区", "园区人员须指定至少一个园区")
+            fail(result, record, "园区", _("园区人员须指定至少一个园区"))
     if record.get("department"):
         department = departments.get(record.get("department"))
         if department is None:
-            fail(result, record, "部门", f"没有名称或编码为“{record.get('department')}”的部门")
+            fail(
+                result,
+                record,
+                "部门",
+                _("没有名称或编码为“%(value)s”的%(word)s") % {"value": record.get("department"), "word": _("部门")},
+            )
         else:
             data["department"] = department
     code = record.get("enterprise")
@@ -260,15 +276,15 @@ def _plan_user(
         check = check_uscc(code)
         enterprise = enterprises.get(check.code)
         if role and role != Role.ENTERPRISE:
-            fail(result, record, "企业", "只有企业用户可以绑定企业")
+            fail(result, record, "企业", _("只有企业用户可以绑定企业"))
         elif not check.ok and enterprise is None:
             fail(result, record, "企业", check.message)
         elif enterprise is None:
-            fail(result, record, "企业", f"企业库中没有统一社会信用代码为{check.code}的企业")
+            fail(result, record, "企业", _("企业库中没有统一社会信用代码为%(code)s的企业") % {"code": check.code})
         else:
             data["enterprise"] = enterprise
     elif role == Role.ENTERPRISE and (current is None or current.enterprise_id is None):
-        fail(result, record, "企业", "企业用户须填写企业的统一社会信用代码")
+        fail(result, record, "企业", _("企业用户须填写企业的统一社会信用代码"))
     if current is not None and role and role != Role.ENTERPRISE and current.enterprise_id is not None:
         data["enterprise"] = None
     is_self = current is not None and actor is not None and current.pk == getattr(actor, "pk", None)
@@ -277,7 +293,7 @@ def _plan_user(
         and current is not None
         and (data.get("role", current.role) != Role.ADMIN or data.get("is_active") is False)
     ):
-        fail(result, record, "角色", "不能取消自己的管理员角色或停用自己")
+        fail(result, record, "角色", _("不能取消自己的管理员角色或停用自己"))
     if record.failed or not record.get("username"):
         return None
     plan = _UserPlan(record, record.get("username"), current, data, park_list)

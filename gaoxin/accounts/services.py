@@ -13,6 +13,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gaoxin.accounts import permissions
 from gaoxin.accounts.models import ApiToken, BindingStatus, EnterpriseBinding, User
@@ -35,7 +36,7 @@ def one_time_password() -> str:
     """A 12-character password meeting the platform's rules, for new users and resets."""
     alphabet = string.ascii_letters + string.digits
     while True:
-        body = "".join(secrets.choice(alphabet) for _ in range(10))
+        body = "".join(secrets.choice(alphabet) for _index in range(10))
         candidate = f"{body}#{secrets.choice(string.digits)}"
         if any(c.islower() for c in body) and any(c.isupper() for c in body):
             return candidate
@@ -53,13 +54,13 @@ def scope_validate(
 ) -> None:
     """A role's scope must be complete: a park officer needs parks, an enterprise user an enterprise."""
     if role not in Role.values:
-        raise ValidationFailed("角色：不是有效的角色")
+        raise ValidationFailed(_("角色：不是有效的角色"))
     if role == Role.PARK_OFFICER and not list(parks):
-        raise ValidationFailed("园区：园区人员须指定至少一个园区")
+        raise ValidationFailed(_("园区：园区人员须指定至少一个园区"))
     if role == Role.ENTERPRISE and enterprise is None:
-        raise ValidationFailed("企业：企业用户须指定企业（统一社会信用代码）")
+        raise ValidationFailed(_("企业：企业用户须指定企业（统一社会信用代码）"))
     if role != Role.ENTERPRISE and enterprise is not None:
-        raise ValidationFailed("企业：只有企业用户可以绑定企业")
+        raise ValidationFailed(_("企业：只有企业用户可以绑定企业"))
 
 
 @transaction.atomic
@@ -82,9 +83,9 @@ def user_create(
         _deny(permissions.can_manage_users(actor))
     username = username.strip()
     if not username:
-        raise ValidationFailed("用户名：不能为空")
+        raise ValidationFailed(_("用户名：不能为空"))
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict(f"用户名 {username} 已存在")
+        raise Conflict(_("用户名 %(username)s 已存在") % {"username": username})
     parks = list(parks)
     scope_validate(role=role, parks=parks, department=department, enterprise=enterprise)
     user = User(
@@ -121,7 +122,7 @@ USER_FIELDS = ("full_name", "phone", "email", "role", "department", "enterprise"
 def user_update(*, actor: Any, user: User, data: dict[str, Any], parks: Iterable[Park] | None = None) -> User:
     _deny(permissions.can_manage_users(actor))
     if user.pk == actor.pk and (data.get("role", user.role) != Role.ADMIN or data.get("is_active") is False):
-        raise ValidationFailed("不能取消自己的管理员角色或停用自己")
+        raise ValidationFailed(_("不能取消自己的管理员角色或停用自己"))
     before = audit.snapshot(user, [f for f in USER_FIELDS if f in data])
     old_parks = sorted(p.name for p in user.parks.all())
     for name in before:
@@ -152,9 +153,9 @@ def user_reset_password(*, actor: Any, user: User) -> str:
 @transaction.atomic
 def password_change(*, user: User, old_password: str, new_password: str) -> User:
     if not user.check_password(old_password):
-        raise ValidationFailed("原密码不正确", data={"field": "old_password"})
+        raise ValidationFailed(_("原密码不正确"), data={"field": "old_password"})
     if old_password == new_password:
-        raise ValidationFailed("新密码不能与原密码相同", data={"field": "new_password"})
+        raise ValidationFailed(_("新密码不能与原密码相同"), data={"field": "new_password"})
     _check_password(new_password, user)
     user.set_password(new_password)
     user.must_change_password = False
@@ -181,12 +182,12 @@ def enterprise_user_register(
     """A new enterprise user and its binding request. The user sees nothing of the enterprise until approved."""
     check = check_uscc(uscc)
     if not check.ok:
-        raise ValidationFailed(f"统一社会信用代码：{check.message}", data={"field": "uscc"})
+        raise ValidationFailed(_("统一社会信用代码：%(problem)s") % {"problem": check.message}, data={"field": "uscc"})
     if not enterprise_name.strip():
-        raise ValidationFailed("企业名称：不能为空", data={"field": "enterprise_name"})
+        raise ValidationFailed(_("企业名称：不能为空"), data={"field": "enterprise_name"})
     username = username.strip()
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict("该用户名已被注册，请换一个", data={"field": "username"})
+        raise Conflict(_("该用户名已被注册，请换一个"), data={"field": "username"})
     user = User(
         username=username, full_name=full_name.strip(), phone=phone, email=email, role=Role.ENTERPRISE, is_active=True
     )
@@ -217,10 +218,10 @@ def binding_approve(
     """Bind the user to the enterprise. `enterprise` lets the officer pick the match when the USCC was unknown."""
     _deny(permissions.can_decide_binding(actor, binding))
     if binding.status != BindingStatus.PENDING:
-        raise Conflict("该申请已处理")
+        raise Conflict(_("该申请已处理"))
     target = enterprise or binding.enterprise or Enterprise.objects.filter(uscc=binding.uscc).first()
     if target is None:
-        raise ValidationFailed("企业库中没有该统一社会信用代码的企业，请先登记企业再审核")
+        raise ValidationFailed(_("企业库中没有该统一社会信用代码的企业，请先登记企业再审核"))
     binding.enterprise = target
     _deny(permissions.can_decide_binding(actor, binding))
     binding.status = BindingStatus.APPROVED
@@ -244,9 +245,9 @@ def binding_approve(
 def binding_reject(*, actor: Any, binding: EnterpriseBinding, reason: str) -> EnterpriseBinding:
     _deny(permissions.can_decide_binding(actor, binding))
     if binding.status != BindingStatus.PENDING:
-        raise Conflict("该申请已处理")
+        raise Conflict(_("该申请已处理"))
     if not reason.strip():
-        raise ValidationFailed("请填写驳回原因，企业用户会看到它")
+        raise ValidationFailed(_("请填写驳回原因，企业用户会看到它"))
     binding.status = BindingStatus.REJECTED
     binding.decided_by = actor
     binding.decided_at = timezone.now()
@@ -271,7 +272,7 @@ def api_token_issue(*, actor: Any, user: User, name: str = "", expires_days: int
     if actor is not None:
         _deny(permissions.can_manage_users(actor))
     if not user.is_active:
-        raise ValidationFailed("停用的用户不能签发接口令牌")
+        raise ValidationFailed(_("停用的用户不能签发接口令牌"))
     clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires = timezone.now() + dt.timedelta(days=expires_days) if expires_days else None
     token = ApiToken.objects.create(user=user, name=name, prefix=clear[:10], digest=_digest(clear), expires_at=expires)

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gaoxin.accounts import forms, permissions, selectors, services
@@ -39,7 +40,7 @@ def password_change(request: AuthedRequest) -> HttpResponse:
             attach_error(form, exc)
         else:
             update_session_auth_hash(request, user)
-            messages.success(request, "密码已修改")
+            messages.success(request, _("密码已修改"))
             return redirect("core:home")
     return render(request, "accounts/password_change.html", {"form": form, "forced": request.user.must_change_password})
 
@@ -65,7 +66,7 @@ def register(request: AuthedRequest) -> HttpResponse:
             attach_error(form, exc)
         else:
             login(request, binding.user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "注册成功。管委会审核通过后，您即可查看和维护本企业信息。")
+            messages.success(request, _("注册成功。管委会审核通过后，您即可查看和维护本企业信息。"))
             return redirect("core:home")
     return render(request, "accounts/register.html", {"form": form})
 
@@ -89,15 +90,19 @@ def binding_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     binding = selectors.binding_get(request.user, pk)
     form = forms.BindingDecisionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择通过或驳回")
+        messages.error(request, _("请选择通过或驳回"))
         return redirect("accounts:binding_list")
     try:
         if form.cleaned_data["decision"] == "approve":
             services.binding_approve(actor=request.user, binding=binding)
-            messages.success(request, f"已通过：{binding.user.display_name} 绑定 {binding.enterprise_name}")
+            messages.success(
+                request,
+                _("已通过：%(user)s 绑定 %(enterprise)s")
+                % {"user": binding.user.display_name, "enterprise": binding.enterprise_name},
+            )
         else:
             services.binding_reject(actor=request.user, binding=binding, reason=form.cleaned_data["reason"])
-            messages.success(request, f"已驳回：{binding.enterprise_name}")
+            messages.success(request, _("已驳回：%(enterprise)s") % {"enterprise": binding.enterprise_name})
     except DomainError as exc:
         if exc.status == 404:
             raise
@@ -134,7 +139,9 @@ def _save_user(request: AuthedRequest, form: forms.UserForm, user=None) -> HttpR
                 is_active=data["is_active"],
             )
             messages.success(
-                request, f"已创建用户 {created.username}，一次性密码：{password}（只显示这一次，首次登录须修改）"
+                request,
+                _("已创建用户 %(username)s，一次性密码：%(password)s（只显示这一次，首次登录须修改）")
+                % {"username": created.username, "password": password},
             )
         else:
             services.user_update(
@@ -151,7 +158,7 @@ def _save_user(request: AuthedRequest, form: forms.UserForm, user=None) -> HttpR
                 },
                 parks=data["parks"],
             )
-            messages.success(request, f"用户 {user.username} 已保存")
+            messages.success(request, _("用户 %(username)s 已保存") % {"username": user.username})
     except DomainError as exc:
         attach_error(form, exc)
         return None
@@ -187,5 +194,9 @@ def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def user_reset_password(request: AuthedRequest, pk: int) -> HttpResponse:
     user = selectors.user_get(request.user, pk)
     password = services.user_reset_password(actor=request.user, user=user)
-    messages.success(request, f"{user.username} 的一次性密码：{password}（只显示这一次，登录后须修改）")
+    messages.success(
+        request,
+        _("%(username)s 的一次性密码：%(password)s（只显示这一次，登录后须修改）")
+        % {"username": user.username, "password": password},
+    )
     return redirect("accounts:user_edit", pk=pk)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import python_calamine
 import xlsxwriter
@@ -30,10 +30,15 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
 from django.core.validators import validate_email
 from django.db import connection, models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gaoxin.core import normalize
 from gaoxin.core.errors import DomainError
 from gaoxin.core.normalize import CellError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 HEADER_SCAN_ROWS = 10
 PREVIEW_CHANGES = 50
@@ -49,7 +54,7 @@ class UnreadableFile(DomainError):
 
     code = "unreadable_file"
     status = 400
-    default_message = "无法读取文件"
+    default_message = gettext_lazy("无法读取文件")
 
 
 # Issues and results -------------------------------------------------------------------------------------------
@@ -64,7 +69,7 @@ class Issue:
 
     def line(self, *, with_sheet: bool = False) -> str:
         """`第12行 统一社会信用代码: 校验位错误…`, as FORMATS.md prints a problem."""
-        where = f"第{self.row}行" if self.row is not None else ""
+        where = _("第%(row)s行") % {"row": self.row} if self.row is not None else ""
         if self.column:
             where = f"{where} {self.column}".strip()
         text = f"{where}: {self.message}" if where else self.message
@@ -88,7 +93,7 @@ class RowChange:
 CREATED = "created"
 UPDATED = "updated"
 UNCHANGED = "unchanged"
-_ACTION_LABELS = {CREATED: "新增", UPDATED: "更新"}
+_ACTION_LABELS = {CREATED: gettext_lazy("新增"), UPDATED: gettext_lazy("更新")}
 
 
 @dataclass
@@ -122,7 +127,7 @@ class ImportResult:
     def count(self, action: str, *, sheet: str = "", row: int = 0, label: str = "", changes: Any = None) -> None:
         setattr(self, action, getattr(self, action) + 1)
         if action in _ACTION_LABELS and len(self.changes) < PREVIEW_CHANGES:
-            self.changes.append(RowChange(sheet, row, _ACTION_LABELS[action], label, dict(changes or {})))
+            self.changes.append(RowChange(sheet, row, str(_ACTION_LABELS[action]), label, dict(changes or {})))
 
     def finish(self) -> ImportResult:
         """Problems in reading order: by sheet, row (file-level problems first) and column, whatever found them."""
@@ -168,35 +173,63 @@ class ImportResult:
         }
 
     def summary(self) -> str:
-        title = f"{self.title}：" if self.title else ""
+        title = _("%(title)s：") % {"title": self.title} if self.title else ""
         if self.unreadable:
-            return f"{title}文件无法读取，未导入任何数据。"
-        counts = f"新增{self.created}条，更新{self.updated}条，未变化{self.unchanged}条"
-        tail = f"；另有{len(self.warnings)}条提示" if self.warnings else ""
+            return _("%(title)s文件无法读取，未导入任何数据。") % {"title": title}
+        counts = _("新增%(created)s条，更新%(updated)s条，未变化%(unchanged)s条") % {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+        tail = _("；另有%(n)s条提示") % {"n": len(self.warnings)} if self.warnings else ""
         if self.aborted:
             plan = self.planned
-            valid = (
-                f"无误的行中可新增{plan.get(CREATED, 0)}条，更新{plan.get(UPDATED, 0)}条，"
-                f"未变化{plan.get(UNCHANGED, 0)}条"
-            )
-            verb = "试导入" if self.dry_run else "导入"
+            valid = _("无误的行中可新增%(created)s条，更新%(updated)s条，未变化%(unchanged)s条") % {
+                "created": plan.get(CREATED, 0),
+                "updated": plan.get(UPDATED, 0),
+                "unchanged": plan.get(UNCHANGED, 0),
+            }
+            values = {
+                "title": title,
+                "errors": len(self.errors),
+                "rows": self.failed_rows,
+                "valid": valid,
+                "tail": tail,
+            }
+            if self.dry_run:
+                return (
+                    _(
+                        "%(title)s试导入发现%(errors)s处错误（涉及%(rows)s行），未导入任何数据；"
+                        "%(valid)s%(tail)s。请修改后重新导入。"
+                    )
+                    % values
+                )
             return (
-                f"{title}{verb}发现{len(self.errors)}处错误（涉及{self.failed_rows}行），未导入任何数据；"
-                f"{valid}{tail}。请修改后重新导入。"
+                _(
+                    "%(title)s导入发现%(errors)s处错误（涉及%(rows)s行），未导入任何数据；"
+                    "%(valid)s%(tail)s。请修改后重新导入。"
+                )
+                % values
             )
-        text = f"{title}试导入（未写入）：将{counts}" if self.dry_run else f"{title}导入完成：{counts}"
+        if self.dry_run:
+            text = _("%(title)s试导入（未写入）：将%(counts)s") % {"title": title, "counts": counts}
+        else:
+            text = _("%(title)s导入完成：%(counts)s") % {"title": title, "counts": counts}
         if self.errors:
-            text += f"；{self.failed_rows}行有错误，已跳过（共{len(self.errors)}处）"
-        return text + tail + "。"
+            text += _("；%(rows)s行有错误，已跳过（共%(errors)s处）") % {
+                "rows": self.failed_rows,
+                "errors": len(self.errors),
+            }
+        return text + tail + _("。")
 
     def lines(self) -> list[str]:
         """The summary, then one line per problem."""
         out = [self.summary()]
         if self.errors:
-            out.append("错误：")
+            out.append(_("错误："))
             out.extend(issue.line(with_sheet=self.multi_sheet) for issue in self.errors)
         if self.warnings:
-            out.append("提示：")
+            out.append(_("提示："))
             out.extend(issue.line(with_sheet=self.multi_sheet) for issue in self.warnings)
         return out
 
@@ -219,7 +252,7 @@ def cell_text(max_length: int | None = None) -> Parser:
         if not result:
             return None
         if max_length is not None and len(result) > max_length:
-            raise CellError(f"不能超过{max_length}个字")
+            raise CellError(_("不能超过%(n)s个字") % {"n": max_length})
         return result
 
     return parse
@@ -228,7 +261,7 @@ def cell_text(max_length: int | None = None) -> Parser:
 def cell_date(value: Any) -> dt.date | None:
     result = normalize.date(value)
     if result is not None and not 1900 <= result.year <= 2100:
-        raise CellError("不是有效的日期")
+        raise CellError(_("不是有效的日期"))
     return result
 
 
@@ -251,20 +284,20 @@ def cell_email(value: Any) -> str | None:
     try:
         validate_email(result)
     except ValidationError as exc:
-        raise CellError("不是有效的电子邮箱") from exc
+        raise CellError(_("不是有效的电子邮箱")) from exc
     if len(result) > 254:
-        raise CellError("不能超过254个字")
+        raise CellError(_("不能超过%(n)s个字") % {"n": 254})
     return result
 
 
 def cell_uscc(value: Any) -> str | None:
     """The code as typed (half-width, upper-case); checking it is the importer's business."""
     if isinstance(value, float) and abs(value) >= 1e15:
-        raise CellError("被Excel存成了数字，末几位已丢失；请把该列设为文本格式后重新填写")
+        raise CellError(_("被Excel存成了数字，末几位已丢失；请把该列设为文本格式后重新填写"))
     return normalize.uscc(value) or None
 
 
-def cell_choice(options: Mapping[str, Any], message: str) -> Parser:
+def cell_choice(options: Mapping[str, Any], message: StrOrPromise) -> Parser:
     """A value from a closed list of Chinese labels (e.g. 上游/中游/下游); other spellings are refused."""
     table = {lookup_key(label): value for label, value in options.items()}
 
@@ -274,7 +307,7 @@ def cell_choice(options: Mapping[str, Any], message: str) -> Parser:
             return None
         key = lookup_key(raw)
         if key not in table:
-            raise CellError(message)
+            raise CellError(str(message))
         return table[key]
 
     return parse
@@ -373,15 +406,17 @@ class Workbook:
 
 def open_workbook(source: str | Path | IO[bytes], *, filename: str | None = None) -> Workbook:
     """Open .xlsx/.xls (python-calamine) or CSV (UTF-8, UTF-8 with BOM or GB18030). Raises UnreadableFile."""
-    name = filename or (str(source) if isinstance(source, str | Path) else getattr(source, "name", "") or "导入文件")
+    name = filename or (str(source) if isinstance(source, str | Path) else getattr(source, "name", "") or _("导入文件"))
     try:
         data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
     except FileNotFoundError as exc:
-        raise UnreadableFile(f"找不到文件：{name}") from exc
+        raise UnreadableFile(_("找不到文件：%(name)s") % {"name": name}) from exc
     except OSError as exc:
-        raise UnreadableFile(f"无法读取文件：{name}（{exc.strerror or exc}）") from exc
+        raise UnreadableFile(
+            _("无法读取文件：%(name)s（%(reason)s）") % {"name": name, "reason": exc.strerror or exc}
+        ) from exc
     if not data:
-        raise UnreadableFile("文件是空的")
+        raise UnreadableFile(_("文件是空的"))
     suffix = Path(name).suffix.lower()
     if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)) or suffix in EXCEL_SUFFIXES:
         return _open_excel(data)
@@ -395,14 +430,14 @@ def _open_excel(data: bytes) -> Workbook:
             meta.name for meta in book.sheets_metadata if meta.typ == python_calamine.SheetTypeEnum.WorkSheet
         ] or list(book.sheet_names)
     except Exception as exc:
-        raise UnreadableFile("无法读取文件：不是有效的Excel文件（.xlsx/.xls），或文件已损坏、加了密码") from exc
+        raise UnreadableFile(_("无法读取文件：不是有效的Excel文件（.xlsx/.xls），或文件已损坏、加了密码")) from exc
 
     def loader(sheet: str) -> Callable[[], list[list[Any]]]:
         def load() -> list[list[Any]]:
             try:
                 return list(book.get_sheet_by_name(sheet).to_python(skip_empty_area=False))
             except Exception as exc:
-                raise UnreadableFile(f"无法读取工作表“{sheet}”") from exc
+                raise UnreadableFile(_("无法读取工作表“%(sheet)s”") % {"sheet": sheet}) from exc
 
         return load
 
@@ -415,18 +450,18 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise UnreadableFile("无法读取文件：CSV文件的编码不是UTF-8或GB18030（GBK），请在Excel中另存为“CSV UTF-8”")
+    raise UnreadableFile(_("无法读取文件：CSV文件的编码不是UTF-8或GB18030（GBK），请在Excel中另存为“CSV UTF-8”"))
 
 
 def _open_csv(data: bytes, sheet: str) -> Workbook:
     if b"\x00" in data[:4096]:
-        raise UnreadableFile("无法读取文件：不是Excel文件，也不是文本格式的CSV文件")
+        raise UnreadableFile(_("无法读取文件：不是Excel文件，也不是文本格式的CSV文件"))
     text = _decode(data)
     delimiter = _delimiter(text)
     try:
         rows: list[list[Any]] = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise UnreadableFile(f"无法读取CSV文件：{exc}") from exc
+        raise UnreadableFile(_("无法读取CSV文件：%(error)s") % {"error": exc}) from exc
     return Workbook({sheet: lambda: rows})
 
 
@@ -484,13 +519,15 @@ def read_table(
     if best is None:
         where = candidates[0] if candidates else ""
         names = "、".join(f"“{column.label}”" for column in (required or columns[:3]))
-        result.error(where, None, "", f"前{HEADER_SCAN_ROWS}行中找不到表头（应含{names}等列名）")
+        result.error(
+            where, None, "", _("前%(n)s行中找不到表头（应含%(names)s等列名）") % {"n": HEADER_SCAN_ROWS, "names": names}
+        )
         return None
     name, index, mapping = best
     header_row = index + 1
     missing = [column for column in required if column not in mapping.values()]
     for column in missing:
-        result.error(name, header_row, column.label, "缺少必填列")
+        result.error(name, header_row, column.label, _("缺少必填列"))
     header_cells = book.rows(name)[index]
     header_failed = bool(missing)
     seen: dict[str, int] = {}
@@ -500,10 +537,10 @@ def read_table(
             continue
         matched = mapping.get(position)
         if matched is None:
-            result.warn(name, header_row, label, "未识别的列，已忽略")
+            result.warn(name, header_row, label, _("未识别的列，已忽略"))
         elif matched.key in seen:
             first = normalize.text(header_cells[seen[matched.key]])
-            result.error(name, header_row, label, f"与“{first}”是同一列，请只保留一列")
+            result.error(name, header_row, label, _("与“%(first)s”是同一列，请只保留一列") % {"first": first})
             header_failed = True
         else:
             seen[matched.key] = position
@@ -513,7 +550,7 @@ def read_table(
     for position, column in positions:
         result.column_order[(name, column.label)] = position
     records = _records(name, book.rows(name), index, positions, result)
-    return Table(name, header_row, [column for _, column in positions], records)
+    return Table(name, header_row, [column for _position, column in positions], records)
 
 
 def _find_header(
@@ -545,7 +582,7 @@ def _records(
         if all(_blank(value) for value in raw.values()):
             continue
         record = Record(sheet, index + 1, {})
-        for _, column in positions:
+        for _position, column in positions:
             value = raw[column.key]
             try:
                 parsed = None if _blank(value) else column.parse(value)
@@ -556,7 +593,7 @@ def _records(
             else:
                 if parsed is None and column.required:
                     record.failed = True
-                    result.error(sheet, record.row, column.label, "不能为空")
+                    result.error(sheet, record.row, column.label, _("不能为空"))
             record.values[column.key] = parsed
         records.append(record)
     return records
@@ -575,7 +612,7 @@ def mark_duplicates(table: Table, result: ImportResult, keyed: Iterable[tuple[An
         if len(records) > 1:
             rows = "、".join(str(record.row) for record in records)
             for record in records:
-                table.fail(result, record, column, f"文件中重复出现（第{rows}行）")
+                table.fail(result, record, column, _("文件中重复出现（第%(rows)s行）") % {"rows": rows})
 
 
 def chunked(items: Sequence[Any], size: int = 2000) -> Iterable[Sequence[Any]]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts.roles import Role
 
@@ -17,19 +18,19 @@ class NavItem:
     active: bool
 
 
-_ENTRIES: list[tuple[str, str, frozenset[str]]] = [
-    ("工作台", "core:home", frozenset(Role.values)),
+_ENTRIES: list[tuple[Any, str, frozenset[str]]] = [
+    (_("工作台"), "core:home", frozenset(Role.values)),
     (
-        "企业库",
+        _("企业库"),
         "registry:enterprise_list",
         frozenset({"leader", "officer", "park_officer", "commissioner", "admin"}),
     ),
-    ("资质到期提醒", "registry:expiring", frozenset({"leader", "officer", "park_officer", "commissioner"})),
-    ("批量导入", "registry:import_upload", frozenset({"officer"})),
-    ("企业绑定审核", "accounts:binding_list", frozenset({"officer", "park_officer", "admin"})),
-    ("园区与产业", "registry:structure", frozenset({"officer", "admin", "leader"})),
-    ("用户与角色", "accounts:user_list", frozenset({"admin"})),
-    ("本企业信息", "portal:profile", frozenset({"enterprise"})),
+    (_("资质到期提醒"), "registry:expiring", frozenset({"leader", "officer", "park_officer", "commissioner"})),
+    (_("批量导入"), "registry:import_upload", frozenset({"officer"})),
+    (_("企业绑定审核"), "accounts:binding_list", frozenset({"officer", "park_officer", "admin"})),
+    (_("园区与产业"), "registry:structure", frozenset({"officer", "admin", "leader"})),
+    (_("用户与角色"), "accounts:user_list", frozenset({"admin"})),
+    (_("本企业信息"), "portal:profile", frozenset({"enterprise"})),
 ]
 
 
@@ -44,5 +45,5 @@ def navigation_for(user: Any, path: str) -> list[NavItem]:
             continue
         url = reverse(name)
         active = path == url if url == "/" else path.startswith(url)
-        items.append(NavItem(label, url, active))
+        items.append(NavItem(str(label), url, active))
     return items

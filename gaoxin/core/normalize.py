@@ -12,6 +12,8 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 _SPACES = re.compile(r"\s+")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -45,7 +47,7 @@ def decimal(value: Any) -> Decimal | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise CellError("不是有效的数字")
+        raise CellError(_("不是有效的数字"))
     if isinstance(value, int | Decimal):
         return Decimal(value)
     if isinstance(value, float):
@@ -56,9 +58,9 @@ def decimal(value: Any) -> Decimal | None:
     try:
         number = Decimal(raw)
     except InvalidOperation as exc:
-        raise CellError("不是有效的数字") from exc
+        raise CellError(_("不是有效的数字")) from exc
     if not number.is_finite():
-        raise CellError("不是有效的数字")
+        raise CellError(_("不是有效的数字"))
     return number
 
 
@@ -80,7 +82,7 @@ def date(value: Any) -> dt.date | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 1 <= value < 2958466:  # Excel's serial day numbers (1900 date system)
             return EXCEL_EPOCH + dt.timedelta(days=int(value))
-        raise CellError("不是有效的日期")
+        raise CellError(_("不是有效的日期"))
     raw = text(value)
     if not raw:
         return None
@@ -92,8 +94,8 @@ def date(value: Any) -> dt.date | None:
             try:
                 return dt.date(year, month, day)
             except ValueError as exc:
-                raise CellError("不是有效的日期") from exc
-    raise CellError("不是有效的日期，请写作 2020-03-01 或 2020年3月1日")
+                raise CellError(_("不是有效的日期")) from exc
+    raise CellError(_("不是有效的日期，请写作 2020-03-01 或 2020年3月1日"))
 
 
 _PERIOD_PATTERNS = [
@@ -116,8 +118,8 @@ def period(value: Any) -> tuple[int, int] | None:
             year, month = int(match.group(1)), int(match.group(2))
             if 1 <= month <= 12:
                 return year, month
-            raise CellError("月份应在1到12之间")
-    raise CellError("不是有效的统计期，请写作 2020-11 或 2020年11月")
+            raise CellError(_("月份应在1到12之间"))
+    raise CellError(_("不是有效的统计期，请写作 2020-11 或 2020年11月"))
 
 
 _YES = {"是", "Y", "YES", "TRUE", "1", "√", "✓"}
@@ -132,7 +134,7 @@ def yes_no(value: Any) -> bool | None:
         return True
     if raw in _NO:
         return False
-    raise CellError("应填写“是”或“否”")
+    raise CellError(_("应填写“是”或“否”"))
 
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -148,4 +150,4 @@ def phone(value: Any) -> str:
         return ""
     if _MOBILE.match(raw) or _LANDLINE.match(raw):
         return raw
-    raise CellError("不是有效的手机号或固定电话（如 13800138000、0756-1234567）")
+    raise CellError(_("不是有效的手机号或固定电话（如 13800138000、0756-1234567）"))

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.accounts.models import User
@@ -94,13 +95,13 @@ class EnterpriseForm(StyledFormMixin, PhoneCleaningMixin, forms.ModelForm):
     def clean_nic_code(self) -> str:
         code = normalize.text(self.cleaned_data.get("nic_code", "")).upper()
         if code and not (len(code) == 5 and code[0].isalpha() and code[1:].isdigit()):
-            raise forms.ValidationError("应为门类字母加4位数字，如 C3973")
+            raise forms.ValidationError(gettext("应为门类字母加4位数字，如 C3973"))
         return code
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("above_scale_since") and not data.get("is_above_scale"):
-            self.add_error("above_scale_since", "非规上企业不填入统日期")
+            self.add_error("above_scale_since", gettext("非规上企业不填入统日期"))
         return data
 
     def service_data(self) -> dict[str, Any]:
@@ -125,9 +126,9 @@ class EnterpriseCreateForm(EnterpriseForm):
             data["override_reason"] = ""
         elif result.checksum_only and data.get("accept_checksum"):
             if not normalize.text(data.get("override_reason")):
-                self.add_error("override_reason", "接受校验位未通过的代码须写明原因")
+                self.add_error("override_reason", gettext("接受校验位未通过的代码须写明原因"))
         else:
-            hint = "；如确为早期试点代码，可勾选例外接受并写明原因" if result.checksum_only else ""
+            hint = gettext("；如确为早期试点代码，可勾选例外接受并写明原因") if result.checksum_only else ""
             self.add_error("uscc", result.message + hint)
         return data
 
@@ -154,33 +155,38 @@ class DeleteReasonForm(StyledFormMixin, forms.Form):
 
 class EnterpriseFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("搜索"), required=False)
-    park = forms.ModelChoiceField(label=_("园区"), queryset=Park.objects.none(), required=False, empty_label="全部园区")
+    park = forms.ModelChoiceField(
+        label=_("园区"), queryset=Park.objects.none(), required=False, empty_label=_("全部园区")
+    )
     industry = forms.TypedChoiceField(label=_("产业"), required=False, coerce=int, empty_value=None)
     chain_stage = forms.ChoiceField(label=_("产业链环节"), required=False)
     qualification = forms.ModelChoiceField(
-        label=_("资质"), queryset=QualificationType.objects.all(), required=False, empty_label="全部资质"
+        label=_("资质"), queryset=QualificationType.objects.all(), required=False, empty_label=_("全部资质")
     )
     above_scale = forms.ChoiceField(
-        label=_("规上"), required=False, choices=[("", "规上和规下"), ("1", "仅规上"), ("0", "仅规下")]
+        label=_("规上"), required=False, choices=[("", _("规上和规下")), ("1", _("仅规上")), ("0", _("仅规下"))]
     )
     status = forms.ChoiceField(label=_("状态"), required=False)
     sort = forms.ChoiceField(
         label=_("排序"),
         required=False,
         choices=[
-            ("name", "按名称"),
-            ("-founded_on", "成立日期从新到旧"),
-            ("founded_on", "成立日期从旧到新"),
-            ("-updated_at", "最近更新"),
+            ("name", _("按名称")),
+            ("-founded_on", _("成立日期从新到旧")),
+            ("founded_on", _("成立日期从旧到新")),
+            ("-updated_at", _("最近更新")),
         ],
     )
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["park"]).queryset = selectors.park_scope(actor)
-        cast(forms.ChoiceField, self.fields["industry"]).choices = [("", "全部产业"), *selectors.industry_choices()]
-        cast(forms.ChoiceField, self.fields["chain_stage"]).choices = [("", "全部环节"), *ChainStage.choices]
-        cast(forms.ChoiceField, self.fields["status"]).choices = [("", "全部状态"), *EnterpriseStatus.choices]
+        cast(forms.ChoiceField, self.fields["industry"]).choices = [
+            ("", gettext("全部产业")),
+            *selectors.industry_choices(),
+        ]
+        cast(forms.ChoiceField, self.fields["chain_stage"]).choices = [("", gettext("全部环节")), *ChainStage.choices]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", gettext("全部状态")), *EnterpriseStatus.choices]
 
     def filters(self) -> selectors.EnterpriseFilters:
         data = self.cleaned_data if self.is_valid() else {}
@@ -224,7 +230,7 @@ class IndustryForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         parent = cast(forms.ModelChoiceField, self.fields["parent"])
         parent.queryset = Industry.objects.filter(parent__isnull=True)
-        parent.empty_label = "（无：主导产业）"
+        parent.empty_label = gettext("（无：主导产业）")
 
 
 class ChainForm(StyledFormMixin, forms.ModelForm):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import uscc as stdnum_uscc
@@ -23,18 +24,23 @@ class UsccCheck:
 def check_uscc(raw: object) -> UsccCheck:
     code = normalize.uscc(raw)
     if not code:
-        return UsccCheck(code, False, message="不能为空")
+        return UsccCheck(code, False, message=_("不能为空"))
     try:
         stdnum_uscc.validate(code)
     except stdnum_errors.InvalidLength:
-        return UsccCheck(code, False, message=f"应为18位，实为{len(code)}位")
+        return UsccCheck(code, False, message=_("应为18位，实为%(n)s位") % {"n": len(code)})
     except stdnum_errors.InvalidFormat:
         return UsccCheck(
-            code, False, message="含有不允许的字符（前8位为数字，其余为数字或除I、O、Z、S、V外的大写字母）"
+            code, False, message=_("含有不允许的字符（前8位为数字，其余为数字或除I、O、Z、S、V外的大写字母）")
         )
     except stdnum_errors.InvalidChecksum:
         expected = stdnum_uscc.calc_check_digit(code)
-        return UsccCheck(code, False, checksum_only=True, message=f"校验位错误（按GB 32100-2015应为{expected}）")
+        return UsccCheck(
+            code,
+            False,
+            checksum_only=True,
+            message=_("校验位错误（按GB 32100-2015应为%(digit)s）") % {"digit": expected},
+        )
     return UsccCheck(code, True)
 
 

@@ -21,10 +21,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gaoxin.core import audit, normalize
 from gaoxin.core.errors import PermissionDenied
@@ -74,6 +76,9 @@ from gaoxin.registry.models import (
 )
 from gaoxin.registry.services import default_valid_until, money_wan_to_yuan
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 Source = str | Path | IO[bytes]
 BATCH_SIZE = 500
 EXAMPLE_USCC = "91440400MA4UJ3XX1U"
@@ -96,7 +101,7 @@ class _Index:
 
     def __init__(self, objects: Iterable[Any], fields: Sequence[str]) -> None:
         self.fields = fields
-        self.tables: list[dict[str, list[Any]]] = [{} for _ in fields]
+        self.tables: list[dict[str, list[Any]]] = [{} for _field in fields]
         for obj in objects:
             self.add(obj)
 
@@ -115,7 +120,8 @@ class _Index:
 
 
 def _not_found(word: str, value: str) -> str:
-    return f"没有名称或编码为“{value}”的{word}"
+    """`word` is the translated noun (园区, 产业, 部门)."""
+    return _("没有名称或编码为“%(value)s”的%(word)s") % {"value": value, "word": word}
 
 
 def _resolve(index: _Index, value: str, word: str) -> tuple[Any, str]:
@@ -123,7 +129,7 @@ def _resolve(index: _Index, value: str, word: str) -> tuple[Any, str]:
     if not found:
         return None, _not_found(word, value)
     if len({obj.pk for obj in found}) > 1:
-        return None, f"名称“{value}”对应多个{word}，请改填{word}编码"
+        return None, _("名称“%(value)s”对应多个%(word)s，请改填%(word)s编码") % {"value": value, "word": word}
     return found[0], ""
 
 
@@ -138,10 +144,10 @@ def _parse_capital(value: Any) -> Decimal | None:
     if amount is None:
         return None
     if amount < 0:
-        raise CellError("不能为负数")
+        raise CellError(_("不能为负数"))
     yuan = money_wan_to_yuan(amount)
     if yuan is not None and yuan >= Decimal("1e16"):
-        raise CellError("数值过大，请以万元为单位填写")
+        raise CellError(_("数值过大，请以万元为单位填写"))
     return yuan
 
 
@@ -150,7 +156,7 @@ def _parse_nic(value: Any) -> str | None:
     if not code:
         return None
     if not re.fullmatch(r"[A-Z]\d{4}", code):
-        raise CellError("应为门类字母加4位数字，如 C3973")
+        raise CellError(_("应为门类字母加4位数字，如 C3973"))
     return code
 
 
@@ -200,7 +206,7 @@ ENTERPRISE_COLUMNS: tuple[Column, ...] = (
         "chain_stage",
         "产业链环节",
         aliases=("环节", "产业链位置"),
-        parse=cell_choice(CHAIN_STAGES, "应为上游、中游或下游"),
+        parse=cell_choice(CHAIN_STAGES, gettext_lazy("应为上游、中游或下游")),
         help="上游、中游或下游。",
     ),
     Column(
@@ -258,7 +264,7 @@ ENTERPRISE_COLUMNS: tuple[Column, ...] = (
         "status",
         "企业状态",
         aliases=("状态", "经营状态", "登记状态"),
-        parse=cell_choice(STATUSES, "应为存续、迁出或注销"),
+        parse=cell_choice(STATUSES, gettext_lazy("应为存续、迁出或注销")),
         help="存续、迁出或注销；新企业留空即为存续。",
     ),
 )
@@ -373,7 +379,7 @@ def import_enterprises(
     """Upsert the registry by USCC. `actor` None is the command line (系统); a user must be allowed to import."""
     if actor is not None:
         _require(permissions.can_import_registry(actor))
-    result = ImportResult(title="企业名录导入", dry_run=dry_run, partial=partial)
+    result = ImportResult(title=_("企业名录导入"), dry_run=dry_run, partial=partial)
     table = read_table(open_workbook(source, filename=filename), ENTERPRISE_COLUMNS, result)
     if table is None:
         result.abort()
@@ -429,13 +435,13 @@ def _enterprise_data(
         if value is None:
             continue
         if key == "park":
-            park, problem = _resolve(park_index, value, "园区")
+            park, problem = _resolve(park_index, value, _("园区"))
             if problem:
                 table.fail(result, record, table.label(key), problem)
                 continue
             value = park.pk
         elif key == "industry":
-            industry, problem = _resolve(industry_index, value, "产业")
+            industry, problem = _resolve(industry_index, value, _("产业"))
             if problem:
                 table.fail(result, record, table.label(key), problem)
                 continue
@@ -444,7 +450,7 @@ def _enterprise_data(
     above = data.get("is_above_scale", current.is_above_scale if current else False)
     if not above:
         if data.get("above_scale_since") is not None:
-            table.fail(result, record, table.label("above_scale_since"), "非规上企业不填入统日期")
+            table.fail(result, record, table.label("above_scale_since"), _("非规上企业不填入统日期"))
         elif current is not None and current.above_scale_since is not None:
             data["above_scale_since"] = None
     return data
@@ -545,7 +551,7 @@ QUALIFICATION_COLUMNS: tuple[Column, ...] = (
         "level",
         "级别",
         aliases=("等级", "资质级别"),
-        parse=cell_choice(LEVELS, "应为国家级、省级、市级或区级"),
+        parse=cell_choice(LEVELS, gettext_lazy("应为国家级、省级、市级或区级")),
         help="国家级、省级、市级或区级；只有分级别的资质（如企业技术中心、专精特新中小企业）填写。",
     ),
     Column(
@@ -607,7 +613,7 @@ def import_qualifications(
     """Upsert qualifications by USCC + 资质类型 + 证书编号 (or 认定日期 when there is no certificate number)."""
     if actor is not None:
         _require(permissions.can_import_registry(actor))
-    result = ImportResult(title="资质导入", dry_run=dry_run, partial=partial)
+    result = ImportResult(title=_("资质导入"), dry_run=dry_run, partial=partial)
     table = read_table(open_workbook(source, filename=filename), QUALIFICATION_COLUMNS, result)
     if table is None:
         result.abort()
@@ -626,14 +632,14 @@ def import_qualifications(
         enterprise = enterprises.get(record.get("uscc") or "")
         code = _check_code(table, result, record, enterprise)
         if code and enterprise is None and not record.failed:
-            table.fail(result, record, USCC_LABEL, "企业库中没有该企业，请先导入企业名录")
+            table.fail(result, record, USCC_LABEL, _("企业库中没有该企业，请先导入企业名录"))
         name = record.get("enterprise_name")
         if enterprise is not None and name and lookup_key(name) != lookup_key(enterprise.name):
             result.warn(
                 table.sheet,
                 record.row,
                 "企业名称",
-                f"与企业库中的名称“{enterprise.name}”不一致，已按统一社会信用代码导入",
+                _("与企业库中的名称“%(name)s”不一致，已按统一社会信用代码导入") % {"name": enterprise.name},
             )
         qtype = None
         if record.get("qtype"):
@@ -641,12 +647,12 @@ def import_qualifications(
             if len(found) == 1:
                 qtype = next(iter(found.values()))
             else:
-                table.fail(result, record, "资质类型", f"资质目录中没有“{record.get('qtype')}”")
+                table.fail(result, record, "资质类型", _("资质目录中没有“%(name)s”") % {"name": record.get("qtype")})
         if qtype is not None and record.get("level") and not qtype.has_levels:
-            table.fail(result, record, "级别", f"{qtype.name}不分级别，请留空")
+            table.fail(result, record, "级别", _("%(name)s不分级别，请留空") % {"name": qtype.name})
         certificate, recognized = record.get("certificate_no"), record.get("recognized_on")
         if not certificate and not recognized:
-            table.fail(result, record, "证书编号", "证书编号和认定日期至少填写一项")
+            table.fail(result, record, "证书编号", _("证书编号和认定日期至少填写一项"))
         if enterprise is None or qtype is None or record.failed:
             continue
         current = _match_qualification(held.get(enterprise.pk, []), qtype, certificate, recognized)
@@ -662,7 +668,7 @@ def import_qualifications(
                 end = current.valid_until
         data["valid_until"] = end
         if start and end and end < start:
-            table.fail(result, record, "有效期至", "早于认定日期")
+            table.fail(result, record, "有效期至", _("早于认定日期"))
             continue
         keyed.append((("pk", current.pk) if current else (enterprise.pk, qtype.pk, certificate or recognized), record))
         plans.append(_QualificationPlan(record, enterprise, current, data))
@@ -750,10 +756,10 @@ def _parse_gbt_codes(value: Any) -> str | None:
         return None
     for code in codes:
         if not re.fullmatch(r"[A-T](\d{2,4})?", code):
-            raise CellError(f"“{code}”不是有效的国民经济行业代码（如 C39、C3973）")
+            raise CellError(_("“%(code)s”不是有效的国民经济行业代码（如 C39、C3973）") % {"code": code})
     joined = ",".join(dict.fromkeys(codes))
     if len(joined) > 200:
-        raise CellError("不能超过200个字")
+        raise CellError(_("不能超过%(n)s个字") % {"n": 200})
     return joined
 
 
@@ -779,7 +785,11 @@ INDUSTRY_COLUMNS = (
 CHAIN_COLUMNS = (
     Column("chain", "链名称", required=True, aliases=("产业链", "产业链名称"), parse=cell_text(100)),
     Column(
-        "stage", "环节", required=True, aliases=("产业链环节",), parse=cell_choice(CHAIN_STAGES, "应为上游、中游或下游")
+        "stage",
+        "环节",
+        required=True,
+        aliases=("产业链环节",),
+        parse=cell_choice(CHAIN_STAGES, gettext_lazy("应为上游、中游或下游")),
     ),
     Column("industry_code", "产业编码", required=True, aliases=("产业",), parse=cell_text(20)),
 )
@@ -835,7 +845,7 @@ def _coded_rows(
             continue
         other = final_names.get(lookup_key(name))
         if other is not None and other != record.get("code"):
-            table.fail(result, record, "名称", f"与编码为{other}的{word}重名")
+            table.fail(result, record, "名称", _("与编码为%(code)s的%(word)s重名") % {"code": other, "word": word})
         else:
             final_names[lookup_key(name)] = record.get("code")
     display = _Display(model, {})
@@ -867,13 +877,13 @@ def _industry_rows(table: Table, work: _ZoneWork, industries: dict[str, Industry
         if not code or not parent:
             continue
         if parent == code:
-            table.fail(result, record, "上级编码", "不能以自己为上级")
+            table.fail(result, record, "上级编码", _("不能以自己为上级"))
         elif parent not in parent_of:
-            table.fail(result, record, "上级编码", f"上级编码“{parent}”不存在")
+            table.fail(result, record, "上级编码", _("上级编码“%(code)s”不存在") % {"code": parent})
         elif parent_of[parent] is not None:
-            table.fail(result, record, "上级编码", "上级产业须为主导产业（上级编码为空的产业）")
+            table.fail(result, record, "上级编码", _("上级产业须为主导产业（上级编码为空的产业）"))
         elif any(up == code for up in parent_of.values()):
-            table.fail(result, record, "上级编码", "该产业下已有细分领域，不能再设上级")
+            table.fail(result, record, "上级编码", _("该产业下已有细分领域，不能再设上级"))
     display = _Display(Industry, {})
     pending: list[tuple[Record, Industry, bool, dict[str, Any]]] = []
     for record in table.records:
@@ -917,7 +927,7 @@ def _chain_rows(table: Table, work: _ZoneWork, industries: dict[str, Industry]) 
     for record in table.records:
         code = record.get("industry_code")
         if code and code not in industries:
-            table.fail(result, record, "产业编码", f"产业编码“{code}”不存在")
+            table.fail(result, record, "产业编码", _("产业编码“%(code)s”不存在") % {"code": code})
     for key, record in keyed:
         if record.failed:
             continue
@@ -945,7 +955,7 @@ def import_zone(
     """Set up or extend the zone's structure from one workbook (sheets 园区, 部门, 产业, 产业链)."""
     if actor is not None:
         _require(permissions.can_manage_structure(actor))
-    result = ImportResult(title="园区结构导入", dry_run=dry_run, multi_sheet=True)
+    result = ImportResult(title=_("园区结构导入"), dry_run=dry_run, multi_sheet=True)
     book = open_workbook(source, filename=filename)
     tables: dict[str, Table | None] = {}
     for name, columns in ZONE_SHEETS:
@@ -954,18 +964,18 @@ def import_zone(
             tables[name] = read_table(book, columns, result, sheet=actual)
     if not tables:
         first = book.sheet_names[0] if book.sheet_names else ""
-        result.error(first, None, "", "工作簿中没有“园区”“部门”“产业”“产业链”中的任何一个工作表")
+        result.error(first, None, "", _("工作簿中没有“园区”“部门”“产业”“产业链”中的任何一个工作表"))
         result.abort()
         return result
-    for name, _ in ZONE_SHEETS:
+    for name, _columns in ZONE_SHEETS:
         if name not in tables:
-            result.warn(name, None, "", f"工作簿中没有“{name}”工作表，已跳过")
+            result.warn(name, None, "", _("工作簿中没有“%(sheet)s”工作表，已跳过") % {"sheet": name})
     work = _ZoneWork(result, actor, _reason(filename or str(source)))
     industries = {industry.code: industry for industry in Industry.objects.select_related("parent")}
     if (table := tables.get("园区")) is not None:
-        _coded_rows(table, work, Park, ("code", "name", "short_name"), "园区")
+        _coded_rows(table, work, Park, ("code", "name", "short_name"), _("园区"))
     if (table := tables.get("部门")) is not None:
-        _coded_rows(table, work, Department, ("code", "name"), "部门")
+        _coded_rows(table, work, Department, ("code", "name"), _("部门"))
     if (table := tables.get("产业")) is not None:
         _industry_rows(table, work, industries)
     if (table := tables.get("产业链")) is not None:
@@ -985,7 +995,7 @@ def _write_zone(work: _ZoneWork) -> None:
     for obj, action, changes in dirty:
         obj.save()
         entries.append(_entry(work.actor, action, obj, changes, work.reason, None))
-    for link, _ in work.links:
+    for link, _record in work.links:
         link.save()
         entries.append(
             _entry(work.actor, AuditAction.IMPORT_CREATE, link, {"产业链环节": [None, str(link)]}, work.reason, None)
@@ -1034,7 +1044,7 @@ def qualification_template(actor: Any) -> bytes:
 
 @dataclass(frozen=True)
 class ImportKind:
-    label: str
+    label: StrOrPromise
     run: Callable[..., ImportResult]
     template: Callable[[Any], bytes]
     template_name: str
@@ -1042,6 +1052,10 @@ class ImportKind:
 
 
 IMPORT_KINDS: dict[str, ImportKind] = {
-    "enterprises": ImportKind("企业名录", import_enterprises, enterprise_template, "企业名录导入模板.xlsx", True),
-    "qualifications": ImportKind("资质", import_qualifications, qualification_template, "资质导入模板.xlsx", False),
+    "enterprises": ImportKind(
+        gettext_lazy("企业名录"), import_enterprises, enterprise_template, "企业名录导入模板.xlsx", True
+    ),
+    "qualifications": ImportKind(
+        gettext_lazy("资质"), import_qualifications, qualification_template, "资质导入模板.xlsx", False
+    ),
 }

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gaoxin.core import audit
 from gaoxin.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -72,7 +73,7 @@ def validated_uscc(raw: Any, *, override_reason: str = "") -> tuple[str, str]:
         return result.code, ""
     if result.checksum_only and override_reason.strip():
         return result.code, override_reason.strip()
-    raise ValidationFailed(f"统一社会信用代码：{result.message}", data={"field": "uscc"})
+    raise ValidationFailed(_("统一社会信用代码：%(problem)s") % {"problem": result.message}, data={"field": "uscc"})
 
 
 @transaction.atomic
@@ -80,12 +81,12 @@ def enterprise_create(*, actor: Any, data: Mapping[str, Any], uscc_override_reas
     _deny(permissions.can_create_enterprise(actor))
     code, override = validated_uscc(data.get("uscc"), override_reason=uscc_override_reason)
     if Enterprise.objects.filter(uscc=code).exists():
-        raise Conflict(f"统一社会信用代码 {code} 已在企业库中", data={"field": "uscc"})
+        raise Conflict(_("统一社会信用代码 %(code)s 已在企业库中") % {"code": code}, data={"field": "uscc"})
     park = data.get("park")
     if park is None:
-        raise ValidationFailed("所属园区：不能为空", data={"field": "park"})
+        raise ValidationFailed(_("所属园区：不能为空"), data={"field": "park"})
     if actor.role == "park_officer" and not actor.parks.filter(pk=park.pk).exists():
-        raise PermissionDenied("只能在本园区登记企业")
+        raise PermissionDenied(_("只能在本园区登记企业"))
     enterprise = Enterprise(uscc=code)
     for name in OFFICER_FIELDS:
         if name in data:
@@ -131,7 +132,7 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, data: Mapping[str, 
     _deny(permissions.can_edit_enterprise(actor, enterprise))
     new_park = data.get("park")
     if new_park is not None and actor.role == "park_officer" and not actor.parks.filter(pk=new_park.pk).exists():
-        raise PermissionDenied("不能把企业移到您负责范围以外的园区")
+        raise PermissionDenied(_("不能把企业移到您负责范围以外的园区"))
     if data.get("is_above_scale") is False:
         data = {**data, "above_scale_since": None}
     changes = _apply(enterprise, data, OFFICER_FIELDS)
@@ -182,12 +183,12 @@ def default_valid_until(qtype: QualificationType, recognized_on: dt.date | None)
 def qualification_validate(data: Mapping[str, Any]) -> None:
     qtype: QualificationType | None = data.get("qtype")
     if qtype is None:
-        raise ValidationFailed("资质类型：不能为空")
+        raise ValidationFailed(_("资质类型：不能为空"))
     if data.get("level") and not qtype.has_levels:
-        raise ValidationFailed(f"级别：{qtype.name}不分级别")
+        raise ValidationFailed(_("级别：%(name)s不分级别") % {"name": qtype.name})
     start, end = data.get("recognized_on"), data.get("valid_until")
     if start and end and end < start:
-        raise ValidationFailed("有效期至：早于认定日期")
+        raise ValidationFailed(_("有效期至：早于认定日期"))
 
 
 @transaction.atomic
@@ -236,7 +237,7 @@ def qualification_update(*, actor: Any, qualification: Qualification, data: Mapp
 def qualification_delete(*, actor: Any, qualification: Qualification, reason: str) -> None:
     _deny(permissions.can_edit_enterprise(actor, qualification.enterprise))
     if not reason.strip():
-        raise ValidationFailed("请填写删除原因")
+        raise ValidationFailed(_("请填写删除原因"))
     audit.record(
         actor=actor,
         action=AuditAction.DELETE,
@@ -292,7 +293,7 @@ def industry_save(*, actor: Any, data: Mapping[str, Any], industry: Industry | N
         node: Industry | None = parent
         while node is not None:
             if node.pk == industry.pk:
-                raise ValidationFailed("上级产业：不能把产业挂到它自己或它的下级之下")
+                raise ValidationFailed(_("上级产业：不能把产业挂到它自己或它的下级之下"))
             node = node.parent
     return _save_structure(actor, industry, data, ("code", "name", "parent", "gbt_codes", "sort_order"))
 

@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gaoxin.core.errors import DomainError, NotFound, PermissionDenied
@@ -87,7 +89,7 @@ def enterprise_create(request: AuthedRequest) -> HttpResponse:
         except DomainError as exc:
             attach_error(form, exc)
         else:
-            messages.success(request, f"已登记企业：{enterprise.name}")
+            messages.success(request, _("已登记企业：%(name)s") % {"name": enterprise.name})
             return redirect("registry:enterprise_detail", pk=enterprise.pk)
     return render(request, "registry/enterprise_form.html", {"form": form, "creating": True})
 
@@ -108,7 +110,7 @@ def enterprise_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             attach_error(form, exc)
         else:
-            messages.success(request, "企业信息已保存")
+            messages.success(request, _("企业信息已保存"))
             return redirect("registry:enterprise_detail", pk=pk)
     return render(request, "registry/enterprise_form.html", {"form": form, "e": enterprise, "creating": False})
 
@@ -132,7 +134,7 @@ def qualification_create(request: AuthedRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             attach_error(form, exc)
         else:
-            messages.success(request, "资质已添加")
+            messages.success(request, _("资质已添加"))
             return redirect("registry:enterprise_detail", pk=pk)
     return render(request, "registry/qualification_form.html", {"form": form, "e": enterprise})
 
@@ -143,13 +145,13 @@ def qualification_edit(request: AuthedRequest, pk: int, qid: int) -> HttpRespons
     _require(permissions.can_edit_enterprise(request.user, enterprise))
     form = forms.QualificationForm(request.POST or None, instance=qualification)
     if request.method == "POST" and form.is_valid():
-        _, fresh = _qualification_in_scope(request, pk, qid)
+        _enterprise, fresh = _qualification_in_scope(request, pk, qid)
         try:
             services.qualification_update(actor=request.user, qualification=fresh, data=form.cleaned_data)
         except DomainError as exc:
             attach_error(form, exc)
         else:
-            messages.success(request, "资质已保存")
+            messages.success(request, _("资质已保存"))
             return redirect("registry:enterprise_detail", pk=pk)
     return render(request, "registry/qualification_form.html", {"form": form, "e": enterprise, "q": qualification})
 
@@ -157,15 +159,15 @@ def qualification_edit(request: AuthedRequest, pk: int, qid: int) -> HttpRespons
 @login_required
 @require_POST
 def qualification_delete(request: AuthedRequest, pk: int, qid: int) -> HttpResponse:
-    _, qualification = _qualification_in_scope(request, pk, qid)
+    _enterprise, qualification = _qualification_in_scope(request, pk, qid)
     form = forms.DeleteReasonForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "删除资质须填写原因")
+        messages.error(request, _("删除资质须填写原因"))
     else:
         services.qualification_delete(
             actor=request.user, qualification=qualification, reason=form.cleaned_data["reason"]
         )
-        messages.success(request, "资质已删除")
+        messages.success(request, _("资质已删除"))
     return redirect("registry:enterprise_detail", pk=pk)
 
 
@@ -182,13 +184,13 @@ def expiring(request: AuthedRequest) -> HttpResponse:
 
 # Zone structure ---------------------------------------------------------------------------------------------
 
-STRUCTURE_KINDS: dict[str, tuple[str, Any, Any, Any]] = {
+STRUCTURE_KINDS: dict[str, tuple[Any, Any, Any, Any]] = {
     # kind: (label, form, service, selector of one object)
-    "zone": ("高新区", forms.ZoneForm, services.zone_save, None),
-    "park": ("园区", forms.ParkForm, services.park_save, "parks"),
-    "department": ("部门", forms.DepartmentForm, services.department_save, "departments"),
-    "industry": ("产业", forms.IndustryForm, services.industry_save, "industries"),
-    "chain": ("产业链", forms.ChainForm, services.chain_save, "chains"),
+    "zone": (gettext_lazy("高新区"), forms.ZoneForm, services.zone_save, None),
+    "park": (gettext_lazy("园区"), forms.ParkForm, services.park_save, "parks"),
+    "department": (gettext_lazy("部门"), forms.DepartmentForm, services.department_save, "departments"),
+    "industry": (gettext_lazy("产业"), forms.IndustryForm, services.industry_save, "industries"),
+    "chain": (gettext_lazy("产业链"), forms.ChainForm, services.chain_save, "chains"),
 }
 
 
@@ -214,7 +216,7 @@ def structure_edit(request: AuthedRequest, kind: str, pk: int | None = None) -> 
     if kind not in STRUCTURE_KINDS:
         raise NotFound()
     _require(permissions.can_manage_structure(request.user))
-    label, form_class, service, _ = STRUCTURE_KINDS[kind]
+    label, form_class, service, _selector = STRUCTURE_KINDS[kind]
     instance = selectors.structure_get(kind, pk) if (pk is not None or kind == "zone") else None
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -231,7 +233,7 @@ def structure_edit(request: AuthedRequest, kind: str, pk: int | None = None) -> 
         except DomainError as exc:
             attach_error(form, exc)
         else:
-            messages.success(request, f"{label}已保存")
+            messages.success(request, _("%(label)s已保存") % {"label": label})
             return redirect("registry:structure")
     return render(request, "registry/structure_form.html", {"form": form, "label": label, "instance": instance})
 
@@ -243,7 +245,7 @@ def chain_link_add(request: AuthedRequest, pk: int) -> HttpResponse:
     form = forms.ChainLinkForm(request.POST)
     if form.is_valid():
         services.chain_link_add(actor=request.user, chain=chain, **form.cleaned_data)
-        messages.success(request, "环节已添加")
+        messages.success(request, _("环节已添加"))
     return redirect("registry:structure")
 
 
@@ -252,5 +254,5 @@ def chain_link_add(request: AuthedRequest, pk: int) -> HttpResponse:
 def chain_link_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     link: ChainLink = selectors.structure_get("chainlink", pk)
     services.chain_link_remove(actor=request.user, link=link)
-    messages.success(request, "环节已移除")
+    messages.success(request, _("环节已移除"))
     return redirect("registry:structure")

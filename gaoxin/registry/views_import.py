@@ -19,6 +19,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gaoxin.core.errors import NotFound, PermissionDenied
@@ -57,30 +59,32 @@ def _purge_stale(folder: Path) -> None:
 
 class UploadForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(
-        label="导入内容",
+        label=gettext_lazy("导入内容"),
         choices=[(key, kind.label) for key, kind in IMPORT_KINDS.items()],
         widget=forms.RadioSelect,
         initial="enterprises",
     )
-    file = forms.FileField(label="文件", help_text="Excel（.xlsx、.xls）或CSV（UTF-8或GBK编码）")
+    file = forms.FileField(
+        label=gettext_lazy("文件"), help_text=gettext_lazy("Excel（.xlsx、.xls）或CSV（UTF-8或GBK编码）")
+    )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         limit = settings.IMPORT_MAX_UPLOAD_BYTES
         if upload.size > limit:
-            raise forms.ValidationError(f"文件过大：不能超过{limit // (1024 * 1024)}MB")
+            raise forms.ValidationError(_("文件过大：不能超过%(size)sMB") % {"size": limit // (1024 * 1024)})
         if Path(upload.name).suffix.lower() not in ACCEPTED_SUFFIXES:
-            raise forms.ValidationError("只支持 Excel（.xlsx、.xls）和 CSV 文件")
+            raise forms.ValidationError(_("只支持 Excel（.xlsx、.xls）和 CSV 文件"))
         return upload
 
 
 def _pending(request: AuthedRequest, token: str) -> dict[str, Any]:
     entry = request.session.get(SESSION_KEY, {}).get(token) if _TOKEN.match(token) else None
     if not entry or entry.get("user") != request.user.pk:
-        raise NotFound("该导入已完成或已过期，请重新上传文件")
+        raise NotFound(_("该导入已完成或已过期，请重新上传文件"))
     path = _folder() / entry["stored"]
     if not path.exists():
-        raise NotFound("上传的文件已过期，请重新上传")
+        raise NotFound(_("上传的文件已过期，请重新上传"))
     return {**entry, "path": path}
 
 
@@ -97,7 +101,8 @@ def _run(request: AuthedRequest, entry: dict[str, Any], *, dry_run: bool, partia
     try:
         return kind.run(entry["path"], actor=request.user, dry_run=dry_run, partial=partial, filename=entry["filename"])
     except UnreadableFile as exc:
-        return ImportResult.for_unreadable(exc.message, title=f"{kind.label}导入", sheet=Path(entry["filename"]).stem)
+        title = _("%(kind)s导入") % {"kind": kind.label}
+        return ImportResult.for_unreadable(exc.message, title=title, sheet=Path(entry["filename"]).stem)
 
 
 @login_required
@@ -161,8 +166,11 @@ def import_commit(request: AuthedRequest, token: str) -> HttpResponse:
     partial = kind.supports_partial and request.POST.get("partial") == "1"
     result = _run(request, entry, dry_run=False, partial=partial)
     if result.aborted or result.unreadable:
-        hint = "，或勾选“只导入无误的行”" if kind.supports_partial else ""
-        messages.error(request, f"文件有{len(result.errors)}处错误，未导入任何数据。请修改后重新上传{hint}。")
+        if kind.supports_partial:
+            text = _("文件有%(n)s处错误，未导入任何数据。请修改后重新上传，或勾选“只导入无误的行”。")
+        else:
+            text = _("文件有%(n)s处错误，未导入任何数据。请修改后重新上传。")
+        messages.error(request, text % {"n": len(result.errors)})
         return redirect("registry:import_preview", token=token)
     _forget(request, token)
     return render(

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from gaoxin.core.errors import DomainError, NotFound
 from gaoxin.core.forms import attach_error
@@ -15,7 +16,7 @@ from gaoxin.registry import forms, selectors, services
 
 def _own_enterprise(request: AuthedRequest):  # type: ignore[no-untyped-def]
     if request.user.role != "enterprise" or request.user.enterprise_id is None:
-        raise NotFound("您的账号尚未绑定企业，或绑定申请仍在审核中")
+        raise NotFound(_("您的账号尚未绑定企业，或绑定申请仍在审核中"))
     return selectors.enterprise_get(request.user, request.user.enterprise_id)
 
 
@@ -41,6 +42,6 @@ def contacts_edit(request: AuthedRequest) -> HttpResponse:
         except DomainError as exc:
             attach_error(form, exc)
         else:
-            messages.success(request, "联系信息已更新")
+            messages.success(request, _("联系信息已更新"))
             return redirect("portal:profile")
     return render(request, "portal/contacts_form.html", {"form": form, "e": enterprise})

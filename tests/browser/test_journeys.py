@@ -80,7 +80,7 @@ def test_enterprise_registers_then_edits_contacts_after_approval(
     assert response.status == 404
     assert page.goto("/portal/profile/").status == 404
 
-    officer_ctx = browser.new_context(viewport={"width": 1366, "height": 768}, base_url=live_server.url)
+    officer_ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN", base_url=live_server.url)
     officer = officer_ctx.new_page()
     login(officer, "officer1", f.DEFAULT_PASSWORD)
     officer.goto("/accounts/bindings/")
