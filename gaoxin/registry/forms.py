@@ -27,6 +27,7 @@ from gaoxin.registry.models import (
     QualificationType,
     Zone,
 )
+from gaoxin.registry.services import OFFICER_FIELDS
 
 PHONE_FIELDS = ("contact_phone", "finance_contact_phone")
 
@@ -61,25 +62,8 @@ class EnterpriseForm(StyledFormMixin, PhoneCleaningMixin, forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = [
-            "name",
-            "park",
-            "industry",
-            "nic_code",
-            "chain_stage",
-            "founded_on",
-            "address",
-            "legal_representative",
-            "contact_name",
-            "contact_phone",
-            "finance_contact_name",
-            "finance_contact_phone",
-            "email",
-            "is_above_scale",
-            "above_scale_since",
-            "status",
-            "commissioner",
-        ]
+        # The fields an officer maintains (services.OFFICER_FIELDS); capital is entered in 万元 by its own field.
+        fields = [name for name in OFFICER_FIELDS if name != "registered_capital"]
         widgets = {"founded_on": DateInput(), "above_scale_since": DateInput()}
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
