@@ -70,3 +70,15 @@ def points(value: Decimal | float | None) -> str:
     if value is None:
         return ""
     return f"{abs(round_half_up(Decimal(str(value)), 1)):f}个百分点"
+
+
+def amount(value: Decimal | int | None, unit: str) -> str:
+    """A figure in its indicator's unit: money by the 万元/亿元 rule, people as integers, others to two decimals."""
+    if value is None:
+        return ""
+    number = Decimal(value)
+    if unit == "万元":
+        return money_wan(number)
+    if unit == "人":
+        return f"{round_half_up(number, 0):f}人"
+    return f"{_strip(round_half_up(number, 2))}{unit}"

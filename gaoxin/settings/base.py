@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "gaoxin.core",
     "gaoxin.accounts",
     "gaoxin.registry",
+    "gaoxin.indicators",
 ]
 
 MIDDLEWARE = [

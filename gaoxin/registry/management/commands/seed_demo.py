@@ -4,10 +4,13 @@ deterministic demo zone of `gaoxin.registry.demo` into an empty registry."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
+from gaoxin.indicators.demo import seed_monthly_facts
 from gaoxin.registry import demo
 from gaoxin.registry.catalogue import QUALIFICATION_TYPES
 
@@ -49,7 +52,19 @@ class Command(BaseCommand):
                 return
             raise CommandError("企业库已有企业数据，演示数据只能写入空库（加 --if-empty 时跳过而不报错）")
         result = demo.seed_demo(enterprises=count, years=years, seed=options["seed"])
-        self._report(result, options["json"])
+        started = time.perf_counter()
+        facts = seed_monthly_facts(years=years, seed=options["seed"], today=timezone.localdate())
+        if options["json"]:
+            payload = result.as_json() | {
+                "monthly": {"enterprises": facts.enterprises, "facts": facts.facts, "periods": facts.periods}
+            }
+            self.stdout.write(json.dumps(payload, ensure_ascii=False))
+            return
+        self._report(result, False)
+        self.stdout.write(
+            f"月度经济数据：{facts.enterprises} 家规上企业，{facts.periods}，共 {facts.facts} 条，"
+            f"年度目标 {facts.targets} 项，用时 {time.perf_counter() - started:.1f} 秒。"
+        )
 
     def _report(self, result: demo.SeedResult, as_json: bool) -> None:
         if as_json:
