@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("gaoxin.accounts.urls")),
     path("registry/", include("gaoxin.registry.urls")),
     path("portal/", include("gaoxin.registry.urls_portal")),
+    path("monitoring/", include("gaoxin.indicators.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

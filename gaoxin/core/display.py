@@ -29,13 +29,16 @@ def yuan_to_wan(yuan: Decimal) -> Decimal:
     return yuan / YUAN_PER_WAN
 
 
-def money_wan(amount_wan: Decimal | int | None, *, wan_places: int = 2) -> str:
-    """An amount given in 万元, written as the zone writes it: 亿元 (2 decimals) from 1亿 up, else 万元."""
+def money_wan(amount_wan: Decimal | int | None, *, wan_places: int = 2, round_figure: bool = False) -> str:
+    """An amount given in 万元, written as the zone writes it: 亿元 (2 decimals) from 1亿 up, else 万元.
+
+    `round_figure` is for issued targets, which the zone writes without trailing zeros: "(44亿元)", "(2.5亿元)"."""
     if amount_wan is None:
         return ""
     amount = Decimal(amount_wan)
     if abs(amount) >= WAN_PER_YI:
-        return f"{round_half_up(amount / WAN_PER_YI, 2):f}亿元"
+        yi = round_half_up(amount / WAN_PER_YI, 2)
+        return f"{_strip(yi) if round_figure else format(yi, 'f')}亿元"
     return f"{_strip(round_half_up(amount, wan_places))}万元"
 
 
@@ -72,13 +75,14 @@ def points(value: Decimal | float | None) -> str:
     return f"{abs(round_half_up(Decimal(str(value)), 1)):f}个百分点"
 
 
-def amount(value: Decimal | int | None, unit: str) -> str:
+def amount(value: Decimal | int | None, unit: str, *, round_figure: bool = False) -> str:
     """A figure in its indicator's unit: money by the 万元/亿元 rule, people as integers, others to two decimals."""
     if value is None:
         return ""
     number = Decimal(value)
     if unit == "万元":
-        return money_wan(number)
+        return money_wan(number, round_figure=round_figure)
     if unit == "人":
         return f"{round_half_up(number, 0):f}人"
-    return f"{_strip(round_half_up(number, 2))}{unit}"
+    places = 4 if abs(number) < 1 else 2  # intensities such as 0.2049吨标准煤/万元 need their digits
+    return f"{_strip(round_half_up(number, places))}{unit}"

@@ -20,6 +20,7 @@ class NavItem:
 
 _ENTRIES: list[tuple[Any, str, frozenset[str]]] = [
     (_("工作台"), "core:home", frozenset(Role.values)),
+    (_("经济运行"), "monitoring:cockpit", frozenset({"leader", "officer", "park_officer", "commissioner", "admin"})),
     (
         _("企业库"),
         "registry:enterprise_list",

@@ -19,7 +19,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from gaoxin.core import display, formulas
-from gaoxin.indicators.models import Aggregation, Fact, Indicator, OfficialRate
+from gaoxin.indicators.models import Aggregation, Fact, Indicator, OfficialRate, Target, TargetKind
 from gaoxin.registry.models import ChainStage, Enterprise, Industry, Park
 
 GROUPINGS = ("park", "industry", "chain", "scale")
@@ -39,6 +39,7 @@ class RollupRow:
     share: Decimal | None = None
     official_yoy: Decimal | None = None
     display: str = ""
+    figure: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -64,6 +65,40 @@ class Rollup:
     scope: str
     rows: list[RollupRow] = field(default_factory=list)
     total: RollupRow = field(default_factory=lambda: RollupRow(None, ""))
+    target_total: Decimal | None = None
+    target_growth: Decimal | None = None
+    target_issuer: str = ""
+
+    @property
+    def completion(self) -> Decimal | None:
+        """完成年度任务的百分比 (actual ÷ annual target)."""
+        return formulas.completion(self.total.value, self.target_total)
+
+    @property
+    def schedule_gap(self) -> Decimal | None:
+        """Completion − 序时进度 (N/12), in 百分点: positive 超序时进度, negative 落后序时进度."""
+        return formulas.schedule_gap(self.completion, self.month)
+
+    @property
+    def growth_gap(self) -> Decimal | None:
+        """The (official, else computed) growth minus the growth target, in 百分点."""
+        actual = self.total.official_yoy if self.total.official_yoy is not None else self.total.yoy
+        return formulas.point_gap(actual, self.target_growth)
+
+    def target_sentence(self) -> str:
+        """'完成年度任务(44亿元)的85.1%，落后序时进度6.6个百分点' / '高于目标(2.5%)3.3个百分点'."""
+        parts = []
+        if self.completion is not None and self.target_total is not None:
+            target = display.amount(self.target_total, self.indicator.unit, round_figure=True)
+            parts.append(f"完成年度任务({target})的{display.rate(self.completion)}")
+            gap = self.schedule_gap
+            if gap is not None:
+                word = "超序时进度" if gap >= 0 else "落后序时进度"
+                parts.append(f"{word}{display.points(gap)}")
+        if self.growth_gap is not None and self.target_growth is not None:
+            word = "高于" if self.growth_gap >= 0 else "低于"
+            parts.append(f"{word}目标({display.rate(self.target_growth)}){display.points(self.growth_gap)}")
+        return "，".join(parts)
 
     @property
     def period(self) -> str:
@@ -79,6 +114,16 @@ class Rollup:
             "scope": self.scope,
             "rows": [row.as_json() for row in self.rows],
             "total": self.total.as_json(),
+            "target": {
+                "total": _num(self.target_total),
+                "growth": _num(self.target_growth, 2),
+                "issuer": self.target_issuer,
+                "completion": _num(self.completion, 4),
+                "time_progress": _num(formulas.time_progress(self.month), 4),
+                "schedule_gap": _num(self.schedule_gap, 4),
+                "growth_gap": _num(self.growth_gap, 4),
+                "display": self.target_sentence(),
+            },
         }
 
 
@@ -203,9 +248,17 @@ def rollup(
         if by == "park":
             row.official_yoy = rates.get(key)
         row.display = describe(indicator, row)
+        row.figure = display.amount(row.value, indicator.unit)
     total.display = describe(indicator, total)
+    total.figure = display.amount(total.value, indicator.unit)
     result.rows = sorted(groups.values(), key=lambda r: (-r.value, r.group))
     result.total = total
+    for target in Target.objects.filter(year=year, indicator=indicator, park=park):
+        if target.kind == TargetKind.TOTAL:
+            result.target_total = target.value
+        else:
+            result.target_growth = target.value
+        result.target_issuer = target.issuer
     return result
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from gaoxin.core import audit
 from gaoxin.core.errors import ValidationFailed
@@ -60,9 +61,9 @@ def facts_store(
     indicators: dict[int, Indicator] = {}
     for item in inputs:
         if not 1 <= item.month <= 12:
-            raise ValidationFailed(f"月份应在1到12之间：{item.month}")
+            raise ValidationFailed(_("月份应在1到12之间：%(month)s") % {"month": item.month})
         if item.indicator.non_negative and item.amount < 0 and not item.is_cumulative:
-            raise ValidationFailed(f"{item.indicator.name}不能为负数")
+            raise ValidationFailed(_("%(name)s不能为负数") % {"name": item.indicator.name})
         groups[(item.indicator.pk, item.year)].append(item)
         indicators[item.indicator.pk] = item.indicator
     audits: list[AuditEntry] = []
@@ -105,7 +106,12 @@ def _store_group(
         if before is not None and (before.amount != new.amount or before.is_cumulative != new.is_cumulative):
             kind = "累计" if before.is_cumulative else "当月"
             result.corrections.append(
-                (item.enterprise_id, f"{year}-{item.month:02d}", str(before.amount), str(item.amount))
+                (
+                    item.enterprise_id,
+                    f"{year}-{item.month:02d}",
+                    audit.audit_value(before.amount),
+                    audit.audit_value(item.amount),
+                )
             )
             audits.append(
                 audit.build(
@@ -114,7 +120,10 @@ def _store_group(
                     target=indicator,
                     enterprise_id=item.enterprise_id,
                     changes={
-                        f"{indicator.name}（{year}年{item.month}月{kind}）": [str(before.amount), str(item.amount)]
+                        f"{indicator.name}（{year}年{item.month}月{kind}）": [
+                            audit.audit_value(before.amount),
+                            audit.audit_value(item.amount),
+                        ]
                     },
                     reason=reason,
                 )

@@ -158,6 +158,21 @@ NINJA_PAGINATION_PER_PAGE = 50
 # Platform settings an operator may change.
 QUALIFICATION_EXPIRY_WARNING_DAYS = env_int("QUALIFICATION_EXPIRY_WARNING_DAYS", 183)
 REGISTRY_PAGE_SIZE = 25
+#: The cockpit's KPI cards (indicator codes) and how many 百分点 below plan a card turns yellow rather than red.
+COCKPIT_INDICATORS = env_list(
+    "COCKPIT_INDICATORS",
+    [
+        "output_value",
+        "value_added",
+        "revenue",
+        "industrial_investment",
+        "tech_upgrade_investment",
+        "tax",
+        "electricity",
+        "energy_intensity",
+    ],
+)
+MONITORING_WARNING_POINTS = env_int("MONITORING_WARNING_POINTS", 5)
 
 LOGGING = {
     "version": 1,

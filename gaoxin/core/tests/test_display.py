@@ -55,3 +55,12 @@ def test_rate_and_points() -> None:
     assert display.points(Decimal("5.8") - Decimal("2.5")) == "3.3个百分点"
     assert display.points(Decimal("-3.25")) == "3.3个百分点"
     assert display.growth(None) == ""
+
+
+def test_issued_targets_are_round_figures() -> None:
+    assert display.money_wan(Decimal("440000"), round_figure=True) == "44亿元"
+    assert display.money_wan(Decimal("25000"), round_figure=True) == "2.5亿元"
+    assert display.amount(Decimal("440000"), "万元") == "44.00亿元"
+    assert display.amount(Decimal("71995"), "人") == "71995人"
+    assert display.amount(Decimal("0.20494"), "吨标准煤/万元") == "0.2049吨标准煤/万元"
+    assert display.amount(Decimal("12.345"), "万千瓦时") == "12.35万千瓦时"

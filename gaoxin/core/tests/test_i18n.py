@@ -127,6 +127,7 @@ def test_navigation_and_page_in_english(client) -> None:
     nav = re.findall(r'<a class="nav-link" href="[^"]*">([^<]*)</a>', html)
     assert nav == [
         "Workbench",
+        "Economy",
         "Enterprise registry",
         "Expiring qualifications",
         "Bulk import",
@@ -151,12 +152,13 @@ def test_navigation_follows_the_active_language() -> None:
     chinese = [item.label for item in navigation_for(admin, "/")]
     assert english == [
         "Workbench",
+        "Economy",
         "Enterprise registry",
         "Enterprise binding review",
         "Parks and industries",
         "Users and roles",
     ]
-    assert chinese == ["工作台", "企业库", "企业绑定审核", "园区与产业", "用户与角色"]
+    assert chinese == ["工作台", "经济运行", "企业库", "企业绑定审核", "园区与产业", "用户与角色"]
 
 
 @pytest.mark.django_db

@@ -123,7 +123,7 @@ def test_ratio_indicator_is_ratio_of_sums() -> None:
         put(e, "revenue", 2020, 6, revenue)
     result = rollup(ind("rd_intensity"), year=2020, month=6, enterprises=Enterprise.objects.all())
     assert result.total.value == D(100) / D(3100) * 100
-    assert result.total.display == "3.23%"
+    assert result.total.display == "3.23%"  # a percentage of 3.2258…: two decimals
 
 
 def test_stock_indicator_takes_period_end() -> None:
@@ -140,7 +140,7 @@ def test_rollup_query_count_is_constant(django_assert_num_queries, zone: dict[st
     for _ in range(20):
         put(f.EnterpriseFactory(park=zone["a"].park), "output_value", 2020, 11, "10")
     indicator = ind("output_value")
-    with django_assert_num_queries(4):  # two aggregates, park names, official rates
+    with django_assert_num_queries(5):  # two aggregates, park names, official rates, targets
         rollup(indicator, year=2020, month=11, enterprises=Enterprise.objects.all(), by="park")
 
 
@@ -178,3 +178,27 @@ def test_rollup_command_text_and_errors(zone: dict[str, Enterprise]) -> None:
         call_command("rollup", "--indicator", "产值X", "--period", "2020-11")
     with pytest.raises(CommandError, match="统计期"):
         call_command("rollup", "--indicator", "工业总产值", "--period", "2020-13")
+
+
+def test_targets_completion_time_progress_and_growth_gap() -> None:
+    """STYLE_CORPUS: 工业固定资产投资37.43亿元，完成年度任务(44亿元)的85.1%;
+    增加值同比增长5.8%，高于目标(2.5%)3.3个百分点."""
+    from gaoxin.indicators.models import Target, TargetKind
+
+    e = f.EnterpriseFactory()
+    put(e, "industrial_investment", 2019, 11, "336600")
+    put(e, "industrial_investment", 2020, 11, "374300")
+    Target.objects.create(year=2020, indicator=ind("industrial_investment"), kind=TargetKind.TOTAL, value=D(440000))
+    result = rollup(ind("industrial_investment"), year=2020, month=11, enterprises=Enterprise.objects.all())
+    assert result.total.display == "37.43亿元，同比增长11.2%"
+    assert result.target_sentence() == "完成年度任务(44亿元)的85.1%，落后序时进度6.6个百分点"
+
+    put(e, "value_added", 2019, 11, "100")
+    put(e, "value_added", 2020, 11, "103")
+    va = ind("value_added")
+    Target.objects.create(year=2020, indicator=va, kind=TargetKind.GROWTH, value=D("2.5"))
+    OfficialRate.objects.create(indicator=va, year=2020, month=11, rate=D("5.8"))
+    growth = rollup(va, year=2020, month=11, enterprises=Enterprise.objects.all())
+    assert growth.growth_gap == D("3.3")
+    assert growth.target_sentence() == "高于目标(2.5%)3.3个百分点"
+    assert growth.as_json()["target"]["growth_gap"] == 3.3

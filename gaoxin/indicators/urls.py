@@ -1,0 +1,10 @@
+from django.urls import path
+
+from gaoxin.indicators import views
+
+app_name = "monitoring"
+urlpatterns = [
+    path("", views.cockpit, name="cockpit"),
+    path("breakdown/", views.drill, name="drill"),
+    path("enterprises/", views.enterprises, name="enterprises"),
+]

@@ -1,0 +1,219 @@
+"""Leader cockpit and analysis pages of economic monitoring. Thin: parse → check → rollups/selectors → render."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from gaoxin.core import display, formulas, normalize
+from gaoxin.core.errors import NotFound, PermissionDenied
+from gaoxin.core.http import AuthedRequest
+from gaoxin.indicators import permissions, selectors
+from gaoxin.indicators.models import Indicator
+from gaoxin.indicators.rollups import GROUPINGS, Rollup, rollup
+from gaoxin.registry.selectors import enterprise_scope, industry_tree, park_scope
+
+GROUP_LABELS = {"park": "园区", "industry": "主导产业", "chain": "产业链环节", "scale": "规上/规下"}
+
+
+def _require(request: AuthedRequest) -> None:
+    decision = permissions.can_view_monitoring(request.user)
+    if not decision:
+        raise PermissionDenied(decision.reason)
+
+
+def _period(request: AuthedRequest, indicator: Indicator | None = None) -> tuple[int, int]:
+    raw = request.GET.get("period", "")
+    if raw:
+        try:
+            period = normalize.period(raw)
+        except normalize.CellError as exc:
+            raise NotFound(str(exc)) from exc
+        if period:
+            return period
+    latest = selectors.latest_period(indicator)
+    if latest is None:
+        raise NotFound(_("还没有月度经济数据：请先导入统计数据（manage.py import_indicators）"))
+    return latest
+
+
+def _indicator(request: AuthedRequest, default: str = "output_value") -> Indicator:
+    return selectors.indicator_get(request.GET.get("indicator") or default)
+
+
+def status_of(result: Rollup) -> str:
+    """green / yellow / red for a card: against 序时进度 when there is a total target, else against the growth target
+    (or zero growth). Yellow is within MONITORING_WARNING_POINTS 百分点 below."""
+    warning = Decimal(settings.MONITORING_WARNING_POINTS)
+    gap = result.schedule_gap
+    if gap is None:
+        gap = result.growth_gap
+    if gap is None:
+        growth = result.total.official_yoy if result.total.official_yoy is not None else result.total.yoy
+        gap = growth
+    if gap is None:
+        return "secondary"
+    if result.indicator.code == "energy_intensity":
+        gap = -gap  # falling energy intensity is good
+    if gap >= 0:
+        return "green"
+    return "yellow" if gap >= -warning else "red"
+
+
+@login_required
+def cockpit(request: AuthedRequest) -> HttpResponse:
+    _require(request)
+    scope = enterprise_scope(request.user)
+    year, month = _period(request)
+    selected = _indicator(request)
+    cards = []
+    for code in settings.COCKPIT_INDICATORS:
+        try:
+            indicator = selectors.indicator_get(code)
+        except NotFound:
+            continue
+        result = rollup(indicator, year=year, month=month, enterprises=scope)
+        if not result.total.enterprises:
+            continue
+        growth = result.total.official_yoy if result.total.official_yoy is not None else result.total.yoy
+        cards.append(
+            {
+                "indicator": indicator,
+                "value": display.amount(result.total.value, indicator.unit),
+                "growth": display.growth(growth) if growth is not None else "",
+                "official": result.total.official_yoy is not None,
+                "nominal_only": indicator.comparable_prices and result.total.official_yoy is None,
+                "target": result.target_sentence(),
+                "completion": result.completion,
+                "status": status_of(result),
+                "enterprises": result.total.enterprises,
+            }
+        )
+    this_year = selectors.monthly_totals(selected, year, scope)
+    last_year = selectors.monthly_totals(selected, year - 1, scope)
+    by_park = rollup(selected, year=year, month=month, enterprises=scope, by="park")
+    by_industry = rollup(selected, year=year, month=month, enterprises=scope, by="industry")
+    divisor = Decimal(10000) if selected.unit == "万元" else Decimal(1)
+    unit = "亿元" if selected.unit == "万元" else selected.unit
+
+    def scaled(value: Decimal | None) -> float | None:
+        return None if value is None else float(round(value / divisor, 2))
+
+    charts = {
+        "unit": unit,
+        "months": [f"{m}月" for m in range(1, 13)],
+        "trend": {
+            "this": [scaled(v) if i < month else None for i, v in enumerate(this_year)],
+            "last": [scaled(v) for v in last_year],
+            "this_label": f"{year}年",
+            "last_label": f"{year - 1}年",
+        },
+        "parks": [{"name": r.group, "value": scaled(r.value), "yoy": _round(r.yoy)} for r in by_park.rows],
+        "industries": [{"name": r.group, "value": scaled(r.value)} for r in by_industry.rows],
+    }
+    return render(
+        request,
+        "indicators/cockpit.html",
+        {
+            "year": year,
+            "month": month,
+            "time_progress": formulas.time_progress(month),
+            "cards": cards,
+            "selected": selected,
+            "by_park": by_park,
+            "charts": charts,
+            "indicators": list(selectors.indicator_list()),
+        },
+    )
+
+
+def _round(value: Decimal | None) -> float | None:
+    return None if value is None else float(round(value, 1))
+
+
+@login_required
+def drill(request: AuthedRequest) -> HttpResponse:
+    _require(request)
+    indicator = _indicator(request)
+    year, month = _period(request, indicator)
+    by = request.GET.get("by", "park")
+    if by not in GROUPINGS:
+        by = "park"
+    result = rollup(indicator, year=year, month=month, enterprises=enterprise_scope(request.user), by=by)
+    return render(
+        request,
+        "indicators/drill.html",
+        {
+            "r": result,
+            "by": by,
+            "groupings": [(key, GROUP_LABELS[key]) for key in GROUPINGS],
+            "group_label": GROUP_LABELS[by],
+            "period": f"{year}-{month:02d}",
+        },
+    )
+
+
+FILTERS: dict[str, str] = {
+    "park": "park_id",
+    "industry": "industry_root",
+    "chain": "chain_stage",
+    "scale": "is_above_scale",
+}
+
+
+@login_required
+def enterprises(request: AuthedRequest) -> HttpResponse:
+    _require(request)
+    indicator = _indicator(request)
+    if indicator.aggregation != "sum":
+        raise NotFound(_("比值类指标没有逐户明细，请查看其分子、分母指标"))
+    year, month = _period(request, indicator)
+    scope = enterprise_scope(request.user)
+    label = _("全部企业")
+    by, key = request.GET.get("by", ""), request.GET.get("key", "")
+    if by == "park" and key:
+        park = park_scope(request.user).filter(pk=key).first() if key.isdigit() else None
+        if park is None:
+            raise NotFound()
+        scope, label = scope.filter(park=park), park.name
+    elif by == "industry" and key.isdigit():
+        root = next((r for r, _kids in industry_tree() if r.pk == int(key)), None)
+        if root is None:
+            raise NotFound()
+        scope, label = scope.filter(industry__in=[root, *root.children.all()]), root.name
+    elif by == "chain" and key:
+        scope, label = scope.filter(chain_stage=key), key
+    elif by == "scale" and key in ("True", "False"):
+        scope, label = scope.filter(is_above_scale=key == "True"), "规上" if key == "True" else "规下"
+    order = request.GET.get("order", "drag")
+    figures = selectors.enterprise_figures(indicator, year=year, month=month, enterprises=scope)
+    if order == "lift":
+        figures.sort(key=lambda f: (f.contribution is None, -(f.contribution or 0)))
+    elif order == "value":
+        figures.sort(key=lambda f: -(f.value or 0))
+    else:
+        order = "drag"
+        figures.sort(key=lambda f: (f.contribution is None, f.contribution or 0))
+    group_total = rollup(indicator, year=year, month=month, enterprises=scope)
+    return render(
+        request,
+        "indicators/enterprises.html",
+        {
+            "indicator": indicator,
+            "figures": figures[:200],
+            "count": len(figures),
+            "label": label,
+            "total": group_total.total,
+            "order": order,
+            "year": year,
+            "month": month,
+            "period": f"{year}-{month:02d}",
+            "by": by,
+            "key": key,
+        },
+    )
