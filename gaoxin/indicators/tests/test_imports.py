@@ -13,6 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 
 from gaoxin.core.errors import PermissionDenied
 from gaoxin.core.importing import Issue
@@ -540,7 +541,8 @@ TARGETS = ["年度", "范围", "指标", "目标类型", "目标值", "下达单
 
 
 def targets() -> list[tuple[int, str | None, str, str, D, str]]:
-    rows = Target.objects.order_by("year", "park__code", "indicator__sort_order", "kind")
+    # NULL (全区) first on SQLite and PostgreSQL alike
+    rows = Target.objects.order_by("year", F("park__code").asc(nulls_first=True), "indicator__sort_order", "kind")
     return list(rows.values_list("year", "park__code", "indicator__name", "kind", "value", "issuer"))
 
 
