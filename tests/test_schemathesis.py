@@ -26,12 +26,14 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
 from gaoxin.accounts.services import api_token_issue
+from gaoxin.indicators.models import Indicator, OfficialRate, Target, TargetKind
+from gaoxin.indicators.services import FactInput, facts_store
 from gaoxin.registry.models import ChainStage, EnterpriseStatus, QualificationLevel
 from gaoxin.testing import factories as f
 
 pytestmark = pytest.mark.django_db
 
-#: Examples per operation and mode: 7 operations x 2 modes x this stays well under a minute.
+#: Examples per operation and mode: 9 operations x 2 modes x this stays well under a minute.
 EXAMPLES = 40
 
 EXPECTED_OPERATIONS = {
@@ -41,7 +43,15 @@ EXPECTED_OPERATIONS = {
     "GET /api/v1/qualification-types",
     "GET /api/v1/parks",
     "GET /api/v1/industries",
+    "GET /api/v1/indicators",
+    "GET /api/v1/indicators/rollup",
+    "GET /api/v1/enterprises/{enterprise_id}/facts",
 }
+ROLLUP = "GET /api/v1/indicators/rollup"
+FACTS = "GET /api/v1/enterprises/{enterprise_id}/facts"
+#: Operations whose successful answers need ids or names that exist: random ones almost never do, so they are
+#: called explicitly below with known ones.
+EXPLICIT_ONLY = {"GET /api/v1/enterprises/{enterprise_id}", ROLLUP, FACTS}
 
 
 @dataclass
@@ -84,6 +94,22 @@ def seed() -> Seed:
                 recognized_on=today - dt.timedelta(days=1200),
                 valid_until=today - dt.timedelta(days=1),
             )
+    # monthly figures of 2019 and 2020 (a leaver and an entrant among them), a target and an official rate, so
+    # that rollups are not empty
+    output, value_added = Indicator.objects.get(code="output_value"), Indicator.objects.get(code="value_added")
+    facts_store(
+        actor=None,
+        inputs=[
+            FactInput(e.pk, indicator, year, month, Decimal(100 + 10 * n + year % 10 + month))
+            for n, e in enumerate(enterprises)
+            for indicator in (output, value_added)
+            for year in (2019, 2020)
+            for month in (10, 11)
+            if (n, year) not in {(0, 2020), (1, 2019)}
+        ],
+    )
+    Target.objects.create(year=2020, indicator=output, kind=TargetKind.TOTAL, value=Decimal(20000))
+    OfficialRate.objects.create(indicator=value_added, year=2020, month=11, rate=Decimal("5.8"))
     token = api_token_issue(actor=None, user=f.officer(username="integration"))[1]
     return Seed(token=token, enterprise_ids=[e.pk for e in enterprises])
 
@@ -144,14 +170,41 @@ def test_api_conforms_to_its_openapi_document(seed: Seed, wsgi_app: WSGIHandler)
 
     missing()
 
+    # rollups and series of indicators, parks and enterprises that exist
+    rollup_op, facts_op = (
+        schema["/api/v1/indicators/rollup"]["GET"],
+        schema["/api/v1/enterprises/{enterprise_id}/facts"]["GET"],
+    )
+    for indicator in ("output_value", "工业增加值", "研发费用占营收比", "从业人员", "no-such-indicator"):
+        for by in (None, "park", "industry", "chain", "scale"):
+            for scope in ("zone", "JW", "NOPE"):
+                query = {"indicator": indicator, "period": "2020-11", "scope": scope} | ({"by": by} if by else {})
+                response = rollup_op.Case(query=query).call_and_validate(headers=auth)
+                seen[(rollup_op.label, "explicit", response.status_code)] += 1
+                if indicator == "output_value" and scope == "zone" and response.status_code == 200:
+                    assert response.json()["total"]["enterprises"] == 7
+    for pk in seed.enterprise_ids:
+        for query in ({"indicator": "output_value"}, {"indicator": "增加值", "year": 2020}):
+            response = facts_op.Case(path_parameters={"enterprise_id": pk}, query=query).call_and_validate(headers=auth)
+            seen[(facts_op.label, "explicit", response.status_code)] += 1
+
     # it really ran: every operation, both modes, the answers each must have given
     calls = Counter(label for (label, _, _) in seen.elements())
     assert set(calls) == EXPECTED_OPERATIONS
     assert all(count >= 10 for count in calls.values()), calls
-    for label in EXPECTED_OPERATIONS - {"GET /api/v1/enterprises/{enterprise_id}"}:
+    for label in EXPECTED_OPERATIONS - EXPLICIT_ONLY:
         assert seen[(label, "positive", 200)] > 0, (label, seen)
-    for label in ("GET /api/v1/enterprises", "GET /api/v1/qualifications", "GET /api/v1/enterprises/{enterprise_id}"):
+    for label in (
+        "GET /api/v1/enterprises",
+        "GET /api/v1/qualifications",
+        "GET /api/v1/enterprises/{enterprise_id}",
+        ROLLUP,
+        FACTS,
+    ):
         assert seen[(label, "negative", 422)] > 0, (label, seen)
     assert seen[(detail.label, "explicit", 200)] == len(seed.enterprise_ids)
     assert seen[(detail.label, "explicit", 404)] == 10
+    assert seen[(ROLLUP, "explicit", 200)] == 4 * 5 * 2  # four indicators, five groupings, the zone and a park
+    assert seen[(ROLLUP, "explicit", 404)] == 5 * 3 + 4 * 5  # the unknown indicator, the unknown park
+    assert seen[(FACTS, "explicit", 200)] == 2 * len(seed.enterprise_ids)
     assert not [key for key in seen if key[2] >= 500]

@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from gaoxin.indicators.models import Fact, FactSource, Indicator, OfficialRate, Target, TargetKind
+from gaoxin.indicators.models import AnnualFact, Fact, FactSource, Indicator, OfficialRate, Target, TargetKind
 from gaoxin.indicators.series import Reported, build_series
 from gaoxin.registry.models import Enterprise, EnterpriseStatus, Park
 
@@ -77,7 +77,25 @@ def seed_monthly_facts(*, years: int, seed: int, today: dt.date) -> DemoFactsRes
     Fact.objects.bulk_create(rows, batch_size=2000)
     targets = _targets(indicators, totals, end_year, rng)
     _official_rates(indicators["value_added"], end_year, end_month, rng)
+    _annual_revenue_of_small_firms(today.year - 1, rng)
     return DemoFactsResult(len(reporters), len(rows), f"{first_year}-01…{end_year}-{end_month:02d}", targets)
+
+
+def _annual_revenue_of_small_firms(year: int, rng: random.Random) -> None:
+    """营业收入 of the last two complete years for the active firms not yet 规上 (for the 小升规 list)."""
+    small = Enterprise.objects.filter(is_above_scale=False, status=EnterpriseStatus.ACTIVE).order_by("id")
+    facts = []
+    for enterprise_id in small.values_list("id", flat=True):
+        revenue = math.exp(rng.gauss(math.log(180), 0.9))
+        growth = rng.gauss(0.08, 0.2)
+        facts.append(
+            AnnualFact(enterprise_id=enterprise_id, year=year, name="revenue", value=_q(revenue), source="demo")
+        )
+        before = revenue / (1 + growth) if growth > -0.9 else revenue
+        facts.append(
+            AnnualFact(enterprise_id=enterprise_id, year=year - 1, name="revenue", value=_q(before), source="demo")
+        )
+    AnnualFact.objects.bulk_create(facts, batch_size=2000)
 
 
 def _enterprise_rows(

@@ -214,8 +214,14 @@ def rollup(
     enterprises: QuerySet[Enterprise],
     by: str | None = None,
     park: Park | None = None,
+    whole: bool = True,
 ) -> Rollup:
-    """The 1-N月 rollup of `indicator` over `enterprises` (already scoped to the caller), optionally one park."""
+    """The 1-N月 rollup of `indicator` over `enterprises` (already scoped to the caller), optionally one park.
+
+    `whole` says the enterprises are all of the zone (or of `park`), so that the zone's or park's annual targets and
+    the statistics bureau's rates apply to the figures. Pass False for a partial scope (a service commissioner's
+    enterprises, a park officer's share of the zone): its figures are only the caller's, and a rate or target of the
+    whole must not be printed next to them as if they were its own."""
     if by is not None and by not in GROUPINGS:
         raise ValueError(f"unknown grouping {by}")
     if park is not None:
@@ -238,7 +244,7 @@ def rollup(
             total.comparable_value += row.comparable_value
             total.base += row.base
         total.yoy = formulas.yoy(total.comparable_value, total.base)
-    rates = _official_rates(indicator, year, month)
+    rates = _official_rates(indicator, year, month) if whole else {}
     total.official_yoy = rates.get(park.pk if park else None)
     for key, row in groups.items():
         row.group = labels.get(key, str(key))
@@ -253,7 +259,7 @@ def rollup(
     total.figure = display.amount(total.value, indicator.unit)
     result.rows = sorted(groups.values(), key=lambda r: (-r.value, r.group))
     result.total = total
-    for target in Target.objects.filter(year=year, indicator=indicator, park=park):
+    for target in Target.objects.filter(year=year, indicator=indicator, park=park) if whole else []:
         if target.kind == TargetKind.TOTAL:
             result.target_total = target.value
         else:

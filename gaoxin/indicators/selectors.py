@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from gaoxin.core import formulas
 from gaoxin.core.errors import NotFound
-from gaoxin.indicators.models import Fact, FactSource, Indicator
-from gaoxin.registry.models import Enterprise
+from gaoxin.indicators.models import AnnualFact, Fact, FactSource, Indicator
+from gaoxin.registry.models import Enterprise, EnterpriseStatus
+from gaoxin.registry.selectors import enterprise_scope
 
 
 def indicator_list() -> QuerySet[Indicator]:
@@ -24,7 +27,7 @@ def indicator_get(name_or_code: str) -> Indicator:
     if found is None:
         found = next((i for i in indicator_list() if term in i.alias_list()), None)
     if found is None:
-        raise NotFound(f"没有名为“{term}”的指标")
+        raise NotFound(_("没有名为“%(name)s”的指标") % {"name": term})
     return found
 
 
@@ -84,3 +87,51 @@ def enterprise_figures(
             contribution = (now[pk] - then[pk]) / base * 100
         figures.append(EnterpriseFigure(firms[pk], value, last, formulas.yoy(value, last), contribution))
     return figures
+
+
+@dataclass(frozen=True)
+class SmallToAbove:
+    enterprise: Enterprise
+    revenue: Decimal
+    revenue_last_year: Decimal | None
+    growth: Decimal | None
+    reason: str
+
+
+def small_to_above_candidates(*, year: int, enterprises: QuerySet[Enterprise]) -> list[SmallToAbove]:
+    """小升规 candidates (DOMAIN.md, the zone's own rule) among active enterprises not yet 规上, from their annual
+    营业收入 (万元) of `year` and the year before: 1300–2000万元, or ≥ 1000万元 with growth ≥ 30%."""
+    candidates_scope = enterprises.filter(is_above_scale=False, status=EnterpriseStatus.ACTIVE)
+    revenue: dict[int, dict[int, Decimal]] = {}
+    rows = AnnualFact.objects.filter(
+        name="revenue", year__in=(year, year - 1), enterprise__in=candidates_scope
+    ).values_list("enterprise_id", "year", "value")
+    for enterprise_id, fact_year, value in rows:
+        revenue.setdefault(enterprise_id, {})[fact_year] = value
+    found: list[tuple[int, Decimal, Decimal | None, Decimal | None, str]] = []
+    for enterprise_id, by_year in revenue.items():
+        now, last = by_year.get(year), by_year.get(year - 1)
+        if now is None or not formulas.small_to_above_candidate(now, last, above_scale=False):
+            continue
+        growth = formulas.yoy(now, last)
+        in_band = Decimal(1300) <= now < Decimal(2000)
+        reason = _("营业收入在1300万至2000万元之间") if in_band else _("营业收入超过1000万元且增长30%以上")
+        found.append((enterprise_id, now, last, growth, reason))
+    firms = Enterprise.objects.select_related("park", "industry").in_bulk([row[0] for row in found])
+    result = [SmallToAbove(firms[pk], now, last, growth, reason) for pk, now, last, growth, reason in found]
+    return sorted(result, key=lambda c: -c.revenue)
+
+
+def latest_annual_year(name: str = "revenue") -> int | None:
+    return AnnualFact.objects.filter(name=name).aggregate(y=Max("year"))["y"]
+
+
+def enterprise_series(actor: Any, enterprise_id: int, indicator: Indicator, year: int | None = None) -> QuerySet[Fact]:
+    """One enterprise's monthly series of `indicator` (every year, or one), in year and month order, carried months
+    included. An enterprise outside the caller's scope is NotFound, exactly like one that does not exist."""
+    if not enterprise_scope(actor).filter(pk=enterprise_id).exists():
+        raise NotFound()
+    facts = Fact.objects.filter(enterprise_id=enterprise_id, indicator=indicator)
+    if year is not None:
+        facts = facts.filter(year=year)
+    return facts.order_by("year", "month")

@@ -10,10 +10,12 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from gaoxin.accounts.roles import ZONE_WIDE_ROLES
 from gaoxin.core import display, formulas, normalize
 from gaoxin.core.errors import NotFound, PermissionDenied
+from gaoxin.core.excel import table_xlsx, xlsx_response
 from gaoxin.core.http import AuthedRequest
-from gaoxin.indicators import permissions, selectors
+from gaoxin.indicators import analysis, permissions, selectors
 from gaoxin.indicators.models import Indicator
 from gaoxin.indicators.rollups import GROUPINGS, Rollup, rollup
 from gaoxin.registry.selectors import enterprise_scope, industry_tree, park_scope
@@ -40,6 +42,11 @@ def _period(request: AuthedRequest, indicator: Indicator | None = None) -> tuple
     if latest is None:
         raise NotFound(_("还没有月度经济数据：请先导入统计数据（manage.py import_indicators）"))
     return latest
+
+
+def _whole(request: AuthedRequest) -> bool:
+    """Whether the caller's scope is the whole zone, so that the zone's targets and official rates apply to it."""
+    return request.user.role in ZONE_WIDE_ROLES
 
 
 def _indicator(request: AuthedRequest, default: str = "output_value") -> Indicator:
@@ -69,6 +76,7 @@ def status_of(result: Rollup) -> str:
 def cockpit(request: AuthedRequest) -> HttpResponse:
     _require(request)
     scope = enterprise_scope(request.user)
+    whole = _whole(request)
     year, month = _period(request)
     selected = _indicator(request)
     cards = []
@@ -77,7 +85,7 @@ def cockpit(request: AuthedRequest) -> HttpResponse:
             indicator = selectors.indicator_get(code)
         except NotFound:
             continue
-        result = rollup(indicator, year=year, month=month, enterprises=scope)
+        result = rollup(indicator, year=year, month=month, enterprises=scope, whole=whole)
         if not result.total.enterprises:
             continue
         growth = result.total.official_yoy if result.total.official_yoy is not None else result.total.yoy
@@ -96,8 +104,8 @@ def cockpit(request: AuthedRequest) -> HttpResponse:
         )
     this_year = selectors.monthly_totals(selected, year, scope)
     last_year = selectors.monthly_totals(selected, year - 1, scope)
-    by_park = rollup(selected, year=year, month=month, enterprises=scope, by="park")
-    by_industry = rollup(selected, year=year, month=month, enterprises=scope, by="industry")
+    by_park = rollup(selected, year=year, month=month, enterprises=scope, by="park", whole=whole)
+    by_industry = rollup(selected, year=year, month=month, enterprises=scope, by="industry", whole=whole)
     divisor = Decimal(10000) if selected.unit == "万元" else Decimal(1)
     unit = "亿元" if selected.unit == "万元" else selected.unit
 
@@ -132,6 +140,10 @@ def cockpit(request: AuthedRequest) -> HttpResponse:
     )
 
 
+def _r4(value: Decimal | None) -> Decimal | None:
+    return None if value is None else round(value, 4)
+
+
 def _round(value: Decimal | None) -> float | None:
     return None if value is None else float(round(value, 1))
 
@@ -144,7 +156,31 @@ def drill(request: AuthedRequest) -> HttpResponse:
     by = request.GET.get("by", "park")
     if by not in GROUPINGS:
         by = "park"
-    result = rollup(indicator, year=year, month=month, enterprises=enterprise_scope(request.user), by=by)
+    result = rollup(
+        indicator, year=year, month=month, enterprises=enterprise_scope(request.user), by=by, whole=_whole(request)
+    )
+    if request.GET.get("format") == "xlsx":
+        title = _("%(name)s（%(y)s年1-%(m)s月，按%(g)s）") % {
+            "name": indicator.name,
+            "y": year,
+            "m": month,
+            "g": GROUP_LABELS[by],
+        }
+        headers = [
+            GROUP_LABELS[by],
+            _("企业数"),
+            _("累计(%(unit)s)") % {"unit": indicator.unit},
+            _("可比口径本年"),
+            _("可比口径去年"),
+            _("同比(%)"),
+            _("占比(%)"),
+            _("表述"),
+        ]
+        rows = [
+            [r.group, r.enterprises, r.value, r.comparable_value, r.base, _r4(r.yoy), _r4(r.share), r.display]
+            for r in [*result.rows, result.total]
+        ]
+        return xlsx_response(indicator.name, table_xlsx(title, headers, rows, note=result.target_sentence()))
     return render(
         request,
         "indicators/drill.html",
@@ -199,7 +235,37 @@ def enterprises(request: AuthedRequest) -> HttpResponse:
     else:
         order = "drag"
         figures.sort(key=lambda f: (f.contribution is None, f.contribution or 0))
-    group_total = rollup(indicator, year=year, month=month, enterprises=scope)
+    # A group is part of the zone: the zone's target and official rate are not its own.
+    group_total = rollup(indicator, year=year, month=month, enterprises=scope, whole=by == "" and _whole(request))
+    if request.GET.get("format") == "xlsx":
+        title = _("%(label)s · %(name)s（%(y)s年1-%(m)s月）") % {
+            "label": label,
+            "name": indicator.name,
+            "y": year,
+            "m": month,
+        }
+        headers = [
+            _("统一社会信用代码"),
+            _("企业名称"),
+            _("园区"),
+            _("本年累计(%(unit)s)") % {"unit": indicator.unit},
+            _("去年同期(%(unit)s)") % {"unit": indicator.unit},
+            _("同比(%)"),
+            _("拉动(百分点)"),
+        ]
+        rows = [
+            [
+                fig.enterprise.uscc,
+                fig.enterprise.name,
+                fig.enterprise.park.name,
+                fig.value,
+                fig.last_year,
+                _r4(fig.yoy),
+                _r4(fig.contribution),
+            ]
+            for fig in figures
+        ]
+        return xlsx_response(indicator.name, table_xlsx(title, headers, rows, note=group_total.total.display))
     return render(
         request,
         "indicators/enterprises.html",
@@ -217,3 +283,64 @@ def enterprises(request: AuthedRequest) -> HttpResponse:
             "key": key,
         },
     )
+
+
+@login_required
+def weekly(request: AuthedRequest) -> HttpResponse:
+    """经济指标每周一研判: the latest month's anomalies, for the weekly meeting."""
+    _require(request)
+    indicator = _indicator(request)
+    year, month = _period(request, indicator)
+    scope = enterprise_scope(request.user)
+    return render(
+        request,
+        "indicators/weekly.html",
+        {
+            "indicator": indicator,
+            "year": year,
+            "month": month,
+            "period": f"{year}-{month:02d}",
+            "total": rollup(indicator, year=year, month=month, enterprises=scope, whole=_whole(request)),
+            "missing": analysis.missing_reports(indicator, year=year, month=month, enterprises=scope),
+            "drops": analysis.biggest_drops(indicator, year=year, month=month, enterprises=scope),
+            "swings": analysis.biggest_swings(indicator, year=year, month=month, enterprises=scope),
+            "behind": analysis.targets_behind(year=year, month=month, enterprises=scope, whole=_whole(request)),
+            "indicators": [i for i in selectors.indicator_list() if i.aggregation == "sum"],
+        },
+    )
+
+
+@login_required
+def small_to_above(request: AuthedRequest) -> HttpResponse:
+    """小升规 candidates from annual revenue, for the officers who cultivate them."""
+    _require(request)
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() else selectors.latest_annual_year()
+    candidates = (
+        selectors.small_to_above_candidates(year=year, enterprises=enterprise_scope(request.user)) if year else []
+    )
+    if year and request.GET.get("format") == "xlsx":
+        headers = [
+            _("统一社会信用代码"),
+            _("企业名称"),
+            _("园区"),
+            _("营业收入(万元)"),
+            _("上年营业收入(万元)"),
+            _("增速(%)"),
+            _("入选理由"),
+        ]
+        rows = [
+            [
+                c.enterprise.uscc,
+                c.enterprise.name,
+                c.enterprise.park.name,
+                c.revenue,
+                c.revenue_last_year,
+                _r4(c.growth),
+                c.reason,
+            ]
+            for c in candidates
+        ]
+        title = _("%(y)s年小升规培育对象") % {"y": year}
+        return xlsx_response(title, table_xlsx(title, headers, rows))
+    return render(request, "indicators/small_to_above.html", {"year": year, "candidates": candidates})

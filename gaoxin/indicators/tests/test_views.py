@@ -87,3 +87,33 @@ def test_no_data_yet_is_explained(client: Client) -> None:
     response = client.get("/monitoring/")
     assert response.status_code == 404
     assert "还没有月度经济数据" in response.content.decode()
+
+
+def test_tables_export_to_excel_with_the_same_figures(client: Client, data: dict[str, object]) -> None:
+    import io
+
+    import openpyxl
+
+    client.force_login(f.leader())
+    response = client.get("/monitoring/breakdown/?indicator=output_value&by=park&format=xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "工业总产值（2026年1-10月，按园区）"
+    assert rows[1][0] == "完成年度任务(20亿元)的82.5%，落后序时进度0.8个百分点"
+    assert rows[2][:3] == ("园区", "企业数", "累计(万元)")
+    assert rows[3][:3] == ("唐家湾主园区", 1, 120000)
+    assert rows[-1][0] == "全区"
+    assert rows[-1][7] == "16.50亿元，同比增长10.0%"
+
+    park = data["np"].pk  # type: ignore[attr-defined]
+    response = client.get(f"/monitoring/enterprises/?indicator=output_value&by=park&key={park}&format=xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[3][1:6] == ("珠海乙制造有限公司", "南屏科技园", 45000, 50000, -10)
+
+
+def test_a_park_officer_is_not_shown_the_zones_target_as_its_own(client: Client, data: dict[str, object]) -> None:
+    client.force_login(f.park_officer(data["np"]))  # type: ignore[arg-type]
+    html = client.get("/monitoring/").content.decode()
+    assert "4.50亿元" in html
+    assert "完成年度任务" not in html
