@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from gaoxin.core import formulas
 from gaoxin.core.errors import NotFound
-from gaoxin.indicators.models import AnnualFact, Fact, FactSource, Indicator
+from gaoxin.indicators.models import AnnualFact, Fact, FactSource, Indicator, OfficialRate, Target
 from gaoxin.registry.models import Enterprise, EnterpriseStatus
 from gaoxin.registry.selectors import enterprise_scope
 
@@ -135,3 +135,34 @@ def enterprise_series(actor: Any, enterprise_id: int, indicator: Indicator, year
     if year is not None:
         facts = facts.filter(year=year)
     return facts.order_by("year", "month")
+
+
+def target_list(year: int) -> QuerySet[Target]:
+    """Targets are zone-wide reference data (who may edit them is a permission, not a scope)."""
+    return (
+        Target.objects.filter(year=year)
+        .select_related("indicator", "park")
+        .order_by("park__sort_order", "indicator__sort_order", "kind")
+    )
+
+
+def official_rate_list(year: int) -> QuerySet[OfficialRate]:
+    return (
+        OfficialRate.objects.filter(year=year)
+        .select_related("indicator", "park")
+        .order_by("indicator__sort_order", "park__sort_order", "-month")
+    )
+
+
+def target_get(pk: int) -> Target:
+    target = Target.objects.filter(pk=pk).select_related("indicator", "park").first()
+    if target is None:
+        raise NotFound()
+    return target
+
+
+def official_rate_get(pk: int) -> OfficialRate:
+    rate = OfficialRate.objects.filter(pk=pk).first()
+    if rate is None:
+        raise NotFound()
+    return rate

@@ -15,9 +15,10 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from gaoxin.core import audit
-from gaoxin.core.errors import ValidationFailed
+from gaoxin.core.errors import Conflict, PermissionDenied, ValidationFailed
 from gaoxin.core.models import AuditAction, AuditEntry
-from gaoxin.indicators.models import Fact, FactSource, Indicator, Temporal
+from gaoxin.indicators import permissions
+from gaoxin.indicators.models import Fact, FactSource, Indicator, OfficialRate, Target, TargetKind, Temporal
 from gaoxin.indicators.series import CARRIED, Reported, build_series
 
 
@@ -202,3 +203,67 @@ def _extend_others(indicator: Indicator, year: int, through: int, done: set[int]
             )
     Fact.objects.bulk_create(carried, batch_size=1000)
     return len(carried)
+
+
+# Targets and official rates --------------------------------------------------------------------------------
+
+TARGET_FIELDS = ("year", "park", "indicator", "kind", "value", "issuer")
+RATE_FIELDS = ("indicator", "year", "month", "park", "rate", "source")
+
+
+def _require(decision: Any) -> None:
+    if not decision:
+        raise PermissionDenied(decision.reason)
+
+
+@transaction.atomic
+def target_save(*, actor: Any, data: dict[str, Any], target: Target | None = None) -> Target:
+    """Create or change an annual target (FORMATS.md 1e); one per year, scope, indicator and kind."""
+    _require(permissions.can_manage_targets(actor))
+    duplicate = Target.objects.filter(
+        year=data["year"], park=data.get("park"), indicator=data["indicator"], kind=data["kind"]
+    )
+    if target is not None:
+        duplicate = duplicate.exclude(pk=target.pk)
+    if duplicate.exists():
+        raise Conflict(_("该年度、范围、指标和目标类型的目标已存在，请修改原有目标"))
+    if data["kind"] == TargetKind.TOTAL and data["value"] < 0:
+        raise ValidationFailed(_("总量目标不能为负数"), data={"field": "value"})
+    return _save(actor, target or Target(), data, TARGET_FIELDS)
+
+
+@transaction.atomic
+def official_rate_save(*, actor: Any, data: dict[str, Any], rate: OfficialRate | None = None) -> OfficialRate:
+    """Record the statistics bureau's growth rate for the zone or a park and 1-N月 (增加值 at comparable prices)."""
+    _require(permissions.can_manage_targets(actor))
+    if not 1 <= data["month"] <= 12:
+        raise ValidationFailed(_("月份应在1到12之间：%(month)s") % {"month": data["month"]}, data={"field": "month"})
+    duplicate = OfficialRate.objects.filter(
+        indicator=data["indicator"], year=data["year"], month=data["month"], park=data.get("park")
+    )
+    if rate is not None:
+        duplicate = duplicate.exclude(pk=rate.pk)
+    if duplicate.exists():
+        raise Conflict(_("该指标、统计期和范围的核定增速已存在，请修改原有记录"))
+    return _save(actor, rate or OfficialRate(), data, RATE_FIELDS)
+
+
+@transaction.atomic
+def target_delete(*, actor: Any, target: Target) -> None:
+    _require(permissions.can_manage_targets(actor))
+    audit.record(actor=actor, action=AuditAction.DELETE, target=target, changes={"年度目标": [str(target), None]})
+    target.delete()
+
+
+def _save(actor: Any, obj: Any, data: dict[str, Any], fields: tuple[str, ...]) -> Any:
+    creating = obj.pk is None
+    before = dict.fromkeys(fields) if creating else audit.snapshot(obj, fields)
+    for name in fields:
+        setattr(obj, name, data.get(name) if name != "issuer" and name != "source" else (data.get(name) or ""))
+    changes = audit.diff(type(obj), before, audit.snapshot(obj, fields))
+    if creating or changes:
+        obj.save()
+        audit.record(
+            actor=actor, action=AuditAction.CREATE if creating else AuditAction.UPDATE, target=obj, changes=changes
+        )
+    return obj

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gaoxin.accounts.roles import ZONE_WIDE_ROLES
 from gaoxin.core import display, formulas, normalize
-from gaoxin.core.errors import NotFound, PermissionDenied
+from gaoxin.core.errors import DomainError, NotFound, PermissionDenied
 from gaoxin.core.excel import table_xlsx, xlsx_response
+from gaoxin.core.forms import attach_error
 from gaoxin.core.http import AuthedRequest
-from gaoxin.indicators import analysis, permissions, selectors
-from gaoxin.indicators.models import Indicator
+from gaoxin.indicators import analysis, forms, permissions, selectors, services
+from gaoxin.indicators.models import Indicator, Target
 from gaoxin.indicators.rollups import GROUPINGS, Rollup, rollup
 from gaoxin.registry.selectors import enterprise_scope, industry_tree, park_scope
 
@@ -344,3 +349,64 @@ def small_to_above(request: AuthedRequest) -> HttpResponse:
         title = _("%(y)s年小升规培育对象") % {"y": year}
         return xlsx_response(title, table_xlsx(title, headers, rows))
     return render(request, "indicators/small_to_above.html", {"year": year, "candidates": candidates})
+
+
+def _year(request: AuthedRequest) -> int:
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+
+
+@login_required
+def targets(request: AuthedRequest) -> HttpResponse:
+    """Annual targets and official rates of a year, for the bureau officers who enter them."""
+    _require(request)
+    year = _year(request)
+    return render(
+        request,
+        "indicators/targets.html",
+        {
+            "year": year,
+            "targets": selectors.target_list(year),
+            "rates": selectors.official_rate_list(year),
+            "can_manage": permissions.can_manage_targets(request.user),
+        },
+    )
+
+
+def _edit(
+    request: AuthedRequest, form_class: Any, service: Any, keyword: str, instance: Any, label: str
+) -> HttpResponse:
+    decision = permissions.can_manage_targets(request.user)
+    if not decision:
+        raise PermissionDenied(decision.reason)
+    form = form_class(request.POST or None, instance=instance, initial={"year": _year(request)})
+    if request.method == "POST" and form.is_valid():
+        kwargs: dict[str, Any] = {"actor": request.user, "data": form.cleaned_data}
+        if instance is not None:
+            kwargs[keyword] = _fresh(instance)
+        try:
+            saved = service(**kwargs)
+        except DomainError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, _("%(label)s已保存") % {"label": label})
+            return redirect(f"{reverse('monitoring:targets')}?year={saved.year}")
+    return render(request, "indicators/target_form.html", {"form": form, "label": label, "instance": instance})
+
+
+def _fresh(instance: Any) -> Any:
+    """The object as stored: a ModelForm has already written the submitted values onto `instance`."""
+    getter = selectors.target_get if isinstance(instance, Target) else selectors.official_rate_get
+    return getter(instance.pk)
+
+
+@login_required
+def target_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
+    instance = selectors.target_get(pk) if pk else None
+    return _edit(request, forms.TargetForm, services.target_save, "target", instance, _("年度目标"))
+
+
+@login_required
+def rate_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
+    instance = selectors.official_rate_get(pk) if pk else None
+    return _edit(request, forms.OfficialRateForm, services.official_rate_save, "rate", instance, _("核定增速"))
