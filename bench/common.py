@@ -23,6 +23,11 @@ PYTHON = sys.executable
 #: Targets from the issue: a 20,000-row registry import under 20 s, the enterprise list under 150 ms (median).
 IMPORT_TARGET_SECONDS = 20.0
 LIST_TARGET_MEDIAN_MS = 150.0
+#: Rollups: one tile within 3× of DuckDB on the same rows (judged on SQLite for the reference zone, on PostgreSQL
+#: for the large zone); the whole cockpit under 300 ms (reference zone) and under 1 s (large zone).
+ROLLUP_TILE_RATIO_TARGET = 3.0
+ROLLUP_TILE_TARGET_DATABASE = {"reference": "sqlite", "large": "postgresql"}
+COCKPIT_TARGET_MS = {"reference": 300.0, "large": 1000.0}
 
 
 def django_env(database_url: str | None = None) -> dict[str, str]:

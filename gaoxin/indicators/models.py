@@ -101,7 +101,17 @@ class Fact(models.Model):
             models.UniqueConstraint(fields=["indicator", "year", "month", "enterprise"], name="fact_unique_period"),
             models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="fact_month_range"),
         ]
-        indexes = [models.Index(fields=["enterprise", "indicator", "year", "month"], name="fact_series_idx")]
+        indexes = [
+            models.Index(fields=["enterprise", "indicator", "year", "month"], name="fact_series_idx"),
+            # The latest reported period (selectors.latest_period, on every monitoring page without ?period=): read
+            # backwards from the end of this index instead of scanning and sorting the whole store. Partial, so no
+            # rollup query (none has this condition) can pick it instead of fact_unique_period.
+            models.Index(
+                fields=["year", "month"],
+                condition=~models.Q(source=FactSource.CARRIED),
+                name="fact_reported_period_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.indicator_id} {self.year}-{self.month:02d}"
