@@ -143,7 +143,7 @@ def generate(zone: ZoneSpec, directory: Path, seed: int, today: dt.date) -> dict
 
     # Who reports what: the level of each (indicator, enterprise) as a share of the enterprise's output.
     size = [0.0] + [math.exp(rng.gauss(math.log(15000), 0.9)) / 12 for _ in range(n)]  # 万元 a month
-    growth = [0.0] + [rng.gauss(0.06, 0.12) for _ in range(n)]
+    growth = [0.0] + [max(-0.5, rng.gauss(0.06, 0.12)) for _ in range(n)]
     reporters: dict[str, list[tuple[int, float]]] = {}
     for code in ids:
         core = code in CORE
