@@ -32,7 +32,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gaoxin.accounts.roles import Role
 from gaoxin.core import audit, normalize
 from gaoxin.core.errors import PermissionDenied
 from gaoxin.core.importing import (
@@ -62,6 +61,7 @@ from gaoxin.core.importing import (
 )
 from gaoxin.core.models import AuditAction, AuditEntry
 from gaoxin.core.normalize import CellError
+from gaoxin.indicators import permissions
 from gaoxin.indicators.models import (
     Aggregation,
     AnnualFact,
@@ -86,12 +86,9 @@ PLACES = Decimal("0.0001")
 LIMIT = Decimal("1e16")
 
 
-def _require_officer(actor: Any, message: str) -> None:
-    """`actor` None is the command line (系统); a user must be an active 科室人员."""
-    if actor is None:
-        return
-    if not (actor.is_authenticated and actor.is_active and actor.role == Role.OFFICER):
-        raise PermissionDenied(message)
+def _require(decision: Any) -> None:
+    if not decision:
+        raise PermissionDenied(decision.reason)
 
 
 def _reason(filename: str | None) -> str:
@@ -410,7 +407,7 @@ def import_indicators(
     filename: str | None = None,
 ) -> ImportResult:
     """Store monthly figures by USCC + 统计期 + indicator. `cumulative` reads every indicator column as 1-N月."""
-    _require_officer(actor, _("只有科室人员可以批量导入经济指标"))
+    _require(permissions.can_import(actor, "indicators"))
     result = ImportResult(title=_("月度指标导入"), dry_run=dry_run)
     book = open_workbook(source, filename=filename)
     headers = _IndicatorHeaders(
@@ -750,7 +747,7 @@ def import_annual_facts(
 ) -> ImportResult:
     """Upsert yearly facts by USCC + 年度 + fact; `torch` reads the 火炬统计 layout (field codes, money in 千元).
     Counts are per row (enterprise and year): new when none of its facts was stored, updated when any changed."""
-    _require_officer(actor, _("只有科室人员可以批量导入企业年度数据"))
+    _require(permissions.can_import(actor, "annual_facts"))
     result = ImportResult(title=_("火炬统计导入") if torch else _("企业年度数据导入"), dry_run=dry_run)
     book = open_workbook(source, filename=filename)
     headers = _FactHeaders(torch)
@@ -945,7 +942,7 @@ def import_targets(
     filename: str | None = None,
 ) -> ImportResult:
     """Upsert annual targets by 年度 + 范围 + 指标 + 目标类型. An empty 下达单位 keeps the stored one."""
-    _require_officer(actor, _("只有科室人员可以导入年度目标"))
+    _require(permissions.can_import(actor, "targets"))
     result = ImportResult(title=_("年度目标导入"), dry_run=dry_run)
     table = read_table(open_workbook(source, filename=filename), TARGET_COLUMNS, result)
     if table is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from gaoxin.accounts.roles import Role
 from gaoxin.registry.permissions import ALLOW, Decision
@@ -22,4 +23,21 @@ def can_manage_targets(actor: Any) -> Decision:
     """Annual targets and the statistics bureau's official rates are kept by bureau officers."""
     if actor is None or not actor.is_authenticated or not actor.is_active or actor.role != Role.OFFICER:
         return Decision(False, _("只有科室人员可以维护年度目标和核定增速"))
+    return ALLOW
+
+
+_IMPORT_REFUSALS = {
+    "indicators": _lazy("只有科室人员可以批量导入经济指标"),
+    "annual_facts": _lazy("只有科室人员可以批量导入企业年度数据"),
+    "targets": _lazy("只有科室人员可以导入年度目标"),
+}
+
+
+def can_import(actor: Any, kind: str) -> Decision:
+    """Bulk imports of monthly figures, annual facts and targets are a bureau officer's (`actor` None: the command
+    line, run by IT staff)."""
+    if actor is None:
+        return ALLOW
+    if not (actor.is_authenticated and actor.is_active and actor.role == Role.OFFICER):
+        return Decision(False, str(_IMPORT_REFUSALS[kind]))
     return ALLOW
