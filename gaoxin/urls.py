@@ -8,6 +8,8 @@ urlpatterns = [
     path("registry/", include("gaoxin.registry.urls")),
     path("portal/", include("gaoxin.registry.urls_portal")),
     path("monitoring/", include("gaoxin.indicators.urls")),
+    path("reporting/", include("gaoxin.reporting.urls")),
+    path("notifications/", include("gaoxin.notifications.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

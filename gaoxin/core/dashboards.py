@@ -8,6 +8,8 @@ from gaoxin.accounts.models import BindingStatus
 from gaoxin.accounts.roles import Role
 from gaoxin.accounts.selectors import binding_list, binding_scope, user_list
 from gaoxin.registry import selectors as registry
+from gaoxin.reporting import permissions as reporting_permissions
+from gaoxin.reporting import selectors as reporting
 
 
 def home_context(user: Any) -> dict[str, Any]:
@@ -18,6 +20,7 @@ def home_context(user: Any) -> dict[str, Any]:
         if user.enterprise_id:
             enterprise = registry.enterprise_get(user, user.enterprise_id)
             context.update(enterprise=enterprise, ladder=registry.ladder_position(enterprise))
+            context["report_due"] = reporting.portal_open_member(user)
         return context
     context = {
         "template": "core/home_staff.html",
@@ -30,6 +33,8 @@ def home_context(user: Any) -> dict[str, Any]:
         "pending_total": binding_list(user, status=BindingStatus.PENDING).count(),
         "parks": list(registry.park_scope(user)) if role == Role.PARK_OFFICER else [],
     }
+    if reporting_permissions.can_view_rounds(user):
+        context["open_round"] = reporting.open_round_summary(user)
     if role == Role.COMMISSIONER:
         context["my_enterprises"] = list(registry.enterprise_list(user)[:20])
     if role == Role.ADMIN:

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "gaoxin.accounts",
     "gaoxin.registry",
     "gaoxin.indicators",
+    "gaoxin.notifications",
+    "gaoxin.reporting",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +67,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gaoxin.core.context_processors.platform",
+                "gaoxin.notifications.context_processors.notifications",
             ],
         },
     },
@@ -148,6 +151,8 @@ MAILERS: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@gaoxin.local")
+# The address links in e-mails point to (the platform as users reach it).
+PLATFORM_BASE_URL = env_str("PLATFORM_BASE_URL", "http://127.0.0.1:8000")
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -173,6 +178,12 @@ COCKPIT_INDICATORS = env_list(
     ],
 )
 MONITORING_WARNING_POINTS = env_int("MONITORING_WARNING_POINTS", 5)
+#: Monthly reporting rounds (填报): the default deadline (this day of the month after the period), the month-on-month
+#: change (in %) beyond which a figure needs a written explanation, and how many days before the deadline the
+#: enterprises that have not reported are reminded.
+REPORTING_DEADLINE_DAY = env_int("REPORTING_DEADLINE_DAY", 5)
+REPORTING_JUMP_THRESHOLD = env_int("REPORTING_JUMP_THRESHOLD", 30)
+REPORTING_REMINDER_DAYS = [int(d) for d in env_list("REPORTING_REMINDER_DAYS", ["3", "1"])]
 
 LOGGING = {
     "version": 1,

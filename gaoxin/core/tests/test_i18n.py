@@ -128,6 +128,7 @@ def test_navigation_and_page_in_english(client) -> None:
     assert nav == [
         "Workbench",
         "Economy",
+        "Monthly reporting",
         "Enterprise registry",
         "Expiring qualifications",
         "Bulk import",
@@ -153,12 +154,13 @@ def test_navigation_follows_the_active_language() -> None:
     assert english == [
         "Workbench",
         "Economy",
+        "Monthly reporting",
         "Enterprise registry",
         "Enterprise binding review",
         "Parks and industries",
         "Users and roles",
     ]
-    assert chinese == ["工作台", "经济运行", "企业库", "企业绑定审核", "园区与产业", "用户与角色"]
+    assert chinese == ["工作台", "经济运行", "月度填报", "企业库", "企业绑定审核", "园区与产业", "用户与角色"]
 
 
 @pytest.mark.django_db

@@ -13,6 +13,7 @@ from django.utils import timezone
 from gaoxin.indicators.demo import seed_monthly_facts
 from gaoxin.registry import demo
 from gaoxin.registry.catalogue import QUALIFICATION_TYPES
+from gaoxin.reporting.demo import seed_rounds
 
 _TYPE_NAMES = {code: name for code, name, *_rest in QUALIFICATION_TYPES}
 
@@ -54,9 +55,11 @@ class Command(BaseCommand):
         result = demo.seed_demo(enterprises=count, years=years, seed=options["seed"])
         started = time.perf_counter()
         facts = seed_monthly_facts(years=years, seed=options["seed"], today=timezone.localdate())
+        rounds = seed_rounds(today=timezone.localdate(), seed=options["seed"])
         if options["json"]:
             payload = result.as_json() | {
-                "monthly": {"enterprises": facts.enterprises, "facts": facts.facts, "periods": facts.periods}
+                "monthly": {"enterprises": facts.enterprises, "facts": facts.facts, "periods": facts.periods},
+                "rounds": {"rounds": rounds.rounds, "members": rounds.members, "pending": rounds.pending},
             }
             self.stdout.write(json.dumps(payload, ensure_ascii=False))
             return
@@ -65,6 +68,7 @@ class Command(BaseCommand):
             f"月度经济数据：{facts.enterprises} 家规上企业，{facts.periods}，共 {facts.facts} 条，"
             f"年度目标 {facts.targets} 项，用时 {time.perf_counter() - started:.1f} 秒。"
         )
+        self.stdout.write(f"填报批次：今年 {rounds.rounds} 个月，最近一期尚有 {rounds.pending} 家未报（可催报）。")
 
     def _report(self, result: demo.SeedResult, as_json: bool) -> None:
         if as_json:
