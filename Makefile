@@ -53,7 +53,10 @@ demo: migrate
 run: demo
 	$(PY) manage.py demo_accounts
 	@echo "平台地址：http://$(HOST):$(PORT)/"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "后台任务（邮件提醒等）由 manage.py db_worker 处理，已随平台启动，日志：var/worker.log"
+	@$(PY) manage.py db_worker --no-startup-delay >var/worker.log 2>&1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: setup
 	$(VENV)/bin/ruff check .

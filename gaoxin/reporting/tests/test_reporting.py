@@ -381,3 +381,22 @@ def test_change_percent_and_amount_parsing() -> None:
         services.parse_amount("12a")
     with pytest.raises(ValueError, match="NaN"):
         services.parse_amount("NaN")
+
+
+def test_reporting_reminders_command(zone: dict[str, Any], settings: Any) -> None:
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    settings.REPORTING_REMINDER_DAYS = [2]
+    deadline = timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=2), dt.time(23, 59)))
+    open_round(zone, deadline=deadline)
+    out = io.StringIO()
+    call_command("reporting_reminders", "--json", stdout=out)
+    assert json.loads(out.getvalue()) == {
+        "reminders": [{"round": "2026-10", "enterprises": 2, "recipients": 2, "without_account": []}]
+    }
+    out = io.StringIO()
+    call_command("reporting_reminders", stdout=out)
+    assert "2026-10：已提醒0家未报企业" in out.getvalue()
