@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "gaoxin.indicators",
     "gaoxin.notifications",
     "gaoxin.reporting",
+    "gaoxin.workcalendar",
 ]
 
 MIDDLEWARE = [
