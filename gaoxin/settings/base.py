@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "gaoxin.notifications",
     "gaoxin.reporting",
     "gaoxin.workcalendar",
+    "gaoxin.rules",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,159 @@
+"""The rules engine inside the platform: shipped rule sets as published versions, `evaluate_rules`, the API, the
+registry-wide evaluation with stored explanations, and candidate lists within the caller's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from decimal import Decimal as D
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from gaoxin.indicators.models import AnnualFact
+from gaoxin.rules import selectors, services
+from gaoxin.rules.facts import facts_documents
+from gaoxin.rules.models import EnterpriseResult, RuleSetStatus, RuleSetVersion
+from gaoxin.testing import factories as f
+
+pytestmark = pytest.mark.django_db
+
+AS_OF = dt.date(2026, 6, 30)
+SHIPPED = {"tech_sme", "hnte", "innovative_sme", "srdi_sme", "little_giant", "above_scale_industry", "small_to_above"}
+
+FACTS = {
+    "uscc": "91440400MA4UXXXX0X",
+    "registered_on": "2015-03-01",
+    "qualifications": [],
+    "years": {"2025": {"revenue": 2500, "main_business_revenue": 2400}},
+}
+
+
+def annual(enterprise: Any, year: int, **values: Any) -> None:
+    for name, value in values.items():
+        AnnualFact.objects.create(enterprise=enterprise, year=year, name=name, value=D(str(value)))
+
+
+def test_shipped_rule_sets_are_published_after_migrate() -> None:
+    assert set(RuleSetVersion.objects.filter(status=RuleSetStatus.PUBLISHED).values_list("code", flat=True)) == SHIPPED
+    assert services.sync_shipped() == 0  # idempotent
+
+
+def test_evaluate_rules_command_json_has_the_formats_shape(tmp_path: Path) -> None:
+    path = tmp_path / "facts.json"
+    path.write_text(json.dumps(FACTS, ensure_ascii=False), encoding="utf-8")
+    out = io.StringIO()
+    call_command(
+        "evaluate_rules", "above_scale_industry", "--facts", str(path), "--as-of", "2026-06-30", "--json", stdout=out
+    )
+    payload = json.loads(out.getvalue())
+    assert {"ruleset", "version", "result", "criteria"} <= set(payload)
+    assert payload["ruleset"] == "above_scale_industry"
+    assert payload["result"] == "pass"
+    for criterion in payload["criteria"]:
+        assert {"code", "label", "result", "actual", "required", "message"} <= set(criterion)
+        assert criterion["result"] in ("pass", "fail", "unknown")
+
+
+def test_missing_data_is_unknown_and_a_low_figure_fails(tmp_path: Path) -> None:
+    unknown = services.evaluate_facts("above_scale_industry", {**FACTS, "years": {}}, as_of=AS_OF)
+    assert unknown.result.value == "unknown"
+    low = services.evaluate_facts(
+        "above_scale_industry", {**FACTS, "years": {"2025": {"main_business_revenue": 1999}}}, as_of=AS_OF
+    )
+    assert low.result.value == "fail"
+
+
+def test_command_errors_are_chinese(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    with pytest.raises(CommandError, match="不是有效的 JSON"):
+        call_command("evaluate_rules", "hnte", "--facts", str(bad))
+    with pytest.raises(CommandError, match="没有已发布的规则集：nope"):
+        call_command("evaluate_rules", "nope", "--facts", str(_good(tmp_path)))
+
+
+def _good(tmp_path: Path) -> Path:
+    path = tmp_path / "good.json"
+    path.write_text(json.dumps(FACTS), encoding="utf-8")
+    return path
+
+
+def test_api_evaluates_posted_facts(client: Client) -> None:
+    client.force_login(f.enterprise_user(f.EnterpriseFactory()))
+    response = client.post(
+        "/api/v1/rules/above_scale_industry/evaluate?as_of=2026-06-30", FACTS, content_type="application/json"
+    )
+    assert response.status_code == 200
+    assert response.json()["result"] == "pass"
+    bad = client.post(
+        "/api/v1/rules/hnte/evaluate", {"years": {"2025": {"revenue": "很多"}}}, content_type="application/json"
+    )
+    assert bad.status_code == 422
+    assert client.post("/api/v1/rules/nope/evaluate", FACTS, content_type="application/json").status_code == 404
+
+
+def test_api_enterprise_evaluation_follows_the_scope(client: Client) -> None:
+    park, other = f.ParkFactory(), f.ParkFactory()
+    mine = f.EnterpriseFactory(park=park, founded_on=dt.date(2015, 3, 1))
+    theirs = f.EnterpriseFactory(park=other)
+    annual(mine, 2025, main_business_revenue=2600)
+    client.force_login(f.park_officer(park))
+    ok = client.post(
+        f"/api/v1/rules/above_scale_industry/evaluate?enterprise_id={mine.pk}&as_of=2026-06-30",
+        {},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200
+    assert ok.json()["result"] == "pass"
+    hidden = client.post(
+        f"/api/v1/rules/above_scale_industry/evaluate?enterprise_id={theirs.pk}", {}, content_type="application/json"
+    )
+    assert hidden.status_code == 404
+    assert client.get(f"/api/v1/enterprises/{theirs.pk}/rule-results").status_code == 404
+
+
+def test_facts_documents_read_the_registry() -> None:
+    e = f.EnterpriseFactory(founded_on=dt.date(2018, 5, 2), is_above_scale=True)
+    f.QualificationFactory(
+        enterprise=e,
+        qtype=f.qualification_type("hnte"),
+        recognized_on=dt.date(2024, 12, 1),
+        valid_until=dt.date(2027, 11, 30),
+    )
+    annual(e, 2025, revenue="4100.5", staff=140)
+    doc = facts_documents([e])[e.pk]
+    assert doc["registered_on"] == "2018-05-02"
+    assert doc["is_above_scale"] is True
+    assert doc["years"] == {"2025": {"revenue": 4100.5, "staff": 140}}
+    assert doc["qualifications"] == [{"type": "高新技术企业", "valid_from": "2024-12-01", "valid_to": "2027-11-30"}]
+
+
+def test_registry_evaluation_stores_explanations_and_flags_stale_results(client: Client) -> None:
+    big = f.EnterpriseFactory(name="珠海甲制造有限公司", founded_on=dt.date(2012, 1, 1))
+    near = f.EnterpriseFactory(name="珠海乙制造有限公司", founded_on=dt.date(2012, 1, 1))
+    f.EnterpriseFactory(name="珠海丙科技有限公司")
+    annual(big, 2025, main_business_revenue=2600)
+    annual(near, 2025, main_business_revenue=1500)
+    run = services.evaluate_registry(trigger="测试", as_of=AS_OF)
+    assert (run.enterprises, run.rulesets) == (3, 7)
+    assert run.results == 21
+    version = services.version_for("above_scale_industry", AS_OF)
+    officer = f.officer()
+    assert [r.enterprise.name for r in selectors.candidates(officer, version, kind="pass")] == ["珠海甲制造有限公司"]
+    near_rows = list(selectors.candidates(officer, version, kind="near"))
+    assert [r.enterprise.name for r in near_rows] == ["珠海乙制造有限公司"]
+    failing = [c for c in near_rows[0].criteria if c["result"] == "fail"]
+    assert "1500万元" in failing[0]["message"]
+    assert selectors.candidate_counts(officer, version) == {"pass": 1, "near": 1, "unknown": 1, "fail": 1}
+    # The facts change: the stored result is marked stale until the next run.
+    annual(near, 2024, revenue=100)
+    views = {v.row.ruleset.code: v for v in selectors.enterprise_results(near)}
+    assert views["above_scale_industry"].stale
+    services.evaluate_registry(trigger="测试", as_of=AS_OF, enterprise_ids=[near.pk])
+    assert not any(v.stale for v in selectors.enterprise_results(near))
+    assert EnterpriseResult.objects.count() == 21
