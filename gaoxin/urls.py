@@ -10,6 +10,7 @@ urlpatterns = [
     path("monitoring/", include("gaoxin.indicators.urls")),
     path("reporting/", include("gaoxin.reporting.urls")),
     path("notifications/", include("gaoxin.notifications.urls")),
+    path("rules/", include("gaoxin.rules.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -27,6 +27,7 @@ _ENTRIES: list[tuple[Any, str, frozenset[str]]] = [
         "registry:enterprise_list",
         frozenset({"leader", "officer", "park_officer", "commissioner", "admin"}),
     ),
+    (_("培育名单"), "rules:overview", frozenset({"leader", "officer", "park_officer", "commissioner", "admin"})),
     (_("资质到期提醒"), "registry:expiring", frozenset({"leader", "officer", "park_officer", "commissioner"})),
     (_("批量导入"), "registry:import_upload", frozenset({"officer"})),
     (_("企业绑定审核"), "accounts:binding_list", frozenset({"officer", "park_officer", "admin"})),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from gaoxin.registry.models import Enterprise
 from gaoxin.registry.selectors import enterprise_get, enterprise_scope
 from gaoxin.rules import facts as facts_module
-from gaoxin.rules.models import EnterpriseResult, RuleSetStatus, RuleSetVersion
+from gaoxin.rules.models import EnterpriseResult, EvaluationRun, RuleSetStatus, RuleSetVersion
 from gaoxin.rules.services import published_in_force
 
 
@@ -112,3 +112,7 @@ def version_get(pk: int) -> RuleSetVersion:
         return RuleSetVersion.objects.get(pk=pk, status=RuleSetStatus.PUBLISHED)
     except RuleSetVersion.DoesNotExist:
         raise NotFound() from None
+
+
+def last_run() -> EvaluationRun | None:
+    return EvaluationRun.objects.filter(finished_at__isnull=False).first()

@@ -157,3 +157,44 @@ def test_registry_evaluation_stores_explanations_and_flags_stale_results(client:
     services.evaluate_registry(trigger="测试", as_of=AS_OF, enterprise_ids=[near.pk])
     assert not any(v.stale for v in selectors.enterprise_results(near))
     assert EnterpriseResult.objects.count() == 21
+
+
+def test_pages_lists_export_and_profile_card(client: Client) -> None:
+    import io as _io
+
+    import openpyxl
+
+    park = f.ParkFactory()
+    near = f.EnterpriseFactory(name="珠海乙制造有限公司", park=park, founded_on=dt.date(2012, 1, 1))
+    annual(near, 2025, main_business_revenue=1500)
+    services.evaluate_registry(trigger="测试")
+    version = services.version_for("above_scale_industry", dt.date.today())
+    client.force_login(f.enterprise_user(near))
+    assert client.get("/rules/").status_code == 403
+    client.force_login(f.leader())
+    html = client.get("/rules/").content.decode()
+    assert version.name in html
+    assert client.post("/rules/run/").status_code == 403  # leaders read, officers run
+    html = client.get(f"/rules/{version.pk}/candidates/?kind=near").content.decode()
+    assert "珠海乙制造有限公司" in html
+    assert "1500万元" in html
+    response = client.get(f"/rules/{version.pk}/candidates/?kind=near&format=xlsx")
+    sheet = openpyxl.load_workbook(_io.BytesIO(response.content)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[2][1] == "珠海乙制造有限公司"
+    assert "1500万元" in rows[2][5]
+    html = client.get(f"/rules/{version.pk}/").content.decode()
+    assert 'id="reading"' in html
+    assert "通过" in html
+    profile = client.get(f"/registry/enterprises/{near.pk}/").content.decode()
+    assert 'id="rule-results"' in profile
+    assert "1500万元" in profile
+
+
+def test_officer_starts_a_registry_run(client: Client, django_capture_on_commit_callbacks: Any) -> None:
+    f.EnterpriseFactory()
+    client.force_login(f.officer())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/rules/run/")
+    assert response.status_code == 302
+    assert EnterpriseResult.objects.count() == 7  # the immediate task backend of the suite ran it

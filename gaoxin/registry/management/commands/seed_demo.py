@@ -14,6 +14,8 @@ from gaoxin.indicators.demo import seed_monthly_facts
 from gaoxin.registry import demo
 from gaoxin.registry.catalogue import QUALIFICATION_TYPES
 from gaoxin.reporting.demo import seed_rounds
+from gaoxin.rules.demo import seed_annual_facts
+from gaoxin.rules.services import evaluate_registry
 
 _TYPE_NAMES = {code: name for code, name, *_rest in QUALIFICATION_TYPES}
 
@@ -56,10 +58,14 @@ class Command(BaseCommand):
         started = time.perf_counter()
         facts = seed_monthly_facts(years=years, seed=options["seed"], today=timezone.localdate())
         rounds = seed_rounds(today=timezone.localdate(), seed=options["seed"])
+        yearly = seed_annual_facts(today=timezone.localdate(), seed=options["seed"])
+        evaluation = evaluate_registry(trigger="演示数据")
         if options["json"]:
             payload = result.as_json() | {
                 "monthly": {"enterprises": facts.enterprises, "facts": facts.facts, "periods": facts.periods},
                 "rounds": {"rounds": rounds.rounds, "members": rounds.members, "pending": rounds.pending},
+                "annual_facts": yearly.facts,
+                "rule_results": evaluation.results,
             }
             self.stdout.write(json.dumps(payload, ensure_ascii=False))
             return
@@ -69,6 +75,10 @@ class Command(BaseCommand):
             f"年度目标 {facts.targets} 项，用时 {time.perf_counter() - started:.1f} 秒。"
         )
         self.stdout.write(f"填报批次：今年 {rounds.rounds} 个月，最近一期尚有 {rounds.pending} 家未报（可催报）。")
+        self.stdout.write(
+            f"年度数据：{yearly.enterprises} 家企业近三年 {yearly.facts} 条；全库评估 {evaluation.rulesets} 个规则集，"
+            f"{evaluation.results} 条结果，用时 {evaluation.seconds} 秒。"
+        )
 
     def _report(self, result: demo.SeedResult, as_json: bool) -> None:
         if as_json:
