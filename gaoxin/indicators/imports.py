@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gaoxin.core import audit, normalize
+from gaoxin.core import audit, normalize, signals
 from gaoxin.core.errors import PermissionDenied
 from gaoxin.core.importing import (
     CREATED,
@@ -860,6 +860,9 @@ def _write_annual(plans: Sequence[_AnnualPlan], *, actor: Any, source: str, reas
     if updated:
         update_rows(AnnualFact, updated, ["value", "source", "updated_at"])
     insert_rows(AuditEntry, entries)
+    signals.facts_changed.send(
+        sender=AnnualFact, enterprise_ids=sorted({plan.enterprise.pk for plan in plans}), reason="导入企业年度数据"
+    )
 
 
 # Annual targets (FORMATS.md 1e) --------------------------------------------------------------------------------

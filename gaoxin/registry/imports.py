@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gaoxin.core import audit, normalize
+from gaoxin.core import audit, normalize, signals
 from gaoxin.core.errors import PermissionDenied
 from gaoxin.core.importing import (
     CREATED,
@@ -745,6 +745,9 @@ def _write_qualifications(plans: list[_QualificationPlan], *, actor: Any, reason
     if updated:
         update_rows(Qualification, updated, sorted(fields | {"updated_at"}))
     insert_rows(AuditEntry, entries)
+    signals.facts_changed.send(
+        sender=Qualification, enterprise_ids=sorted({plan.enterprise.pk for plan in plans}), reason="导入资质"
+    )
 
 
 # Zone structure (FORMATS.md 1g) ------------------------------------------------------------------------------

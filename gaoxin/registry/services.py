@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gaoxin.core import audit
+from gaoxin.core import audit, signals
 from gaoxin.core.errors import Conflict, PermissionDenied, ValidationFailed
 from gaoxin.core.models import AuditAction
 from gaoxin.registry import permissions
@@ -208,6 +208,7 @@ def qualification_create(*, actor: Any, enterprise: Enterprise, data: Mapping[st
         enterprise_id=enterprise.pk,
         changes={"资质": [None, _qualification_text(qualification)]},
     )
+    signals.facts_changed.send(sender=Qualification, enterprise_ids=[enterprise.pk], reason="资质变更")
     return qualification
 
 
@@ -230,6 +231,7 @@ def qualification_update(*, actor: Any, qualification: Qualification, data: Mapp
             enterprise_id=qualification.enterprise_id,
             changes=changes,
         )
+    signals.facts_changed.send(sender=Qualification, enterprise_ids=[qualification.enterprise_id], reason="资质变更")
     return qualification
 
 
@@ -247,6 +249,7 @@ def qualification_delete(*, actor: Any, qualification: Qualification, reason: st
         reason=reason,
     )
     qualification.delete()
+    signals.facts_changed.send(sender=Qualification, enterprise_ids=[qualification.enterprise_id], reason="资质变更")
 
 
 def _qualification_text(q: Qualification) -> str:

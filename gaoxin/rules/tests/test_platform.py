@@ -198,3 +198,19 @@ def test_officer_starts_a_registry_run(client: Client, django_capture_on_commit_
         response = client.post("/rules/run/")
     assert response.status_code == 302
     assert EnterpriseResult.objects.count() == 7  # the immediate task backend of the suite ran it
+
+
+def test_a_new_qualification_re_evaluates_that_enterprise(django_capture_on_commit_callbacks: Any) -> None:
+    from gaoxin.registry import services as registry_services
+
+    e = f.EnterpriseFactory(founded_on=dt.date(2015, 1, 1))
+    services.evaluate_registry(trigger="测试", as_of=dt.date.today())
+    with django_capture_on_commit_callbacks(execute=True):
+        registry_services.qualification_create(
+            actor=f.officer(),
+            enterprise=e,
+            data={"qtype": f.qualification_type("hnte"), "recognized_on": dt.date(2025, 12, 1)},
+        )
+    views = selectors.enterprise_results(e)
+    assert views
+    assert not any(v.stale for v in views)  # re-evaluated with the new qualification (immediate task backend)
