@@ -116,3 +116,18 @@ def version_get(pk: int) -> RuleSetVersion:
 
 def last_run() -> EvaluationRun | None:
     return EvaluationRun.objects.filter(finished_at__isnull=False).first()
+
+
+def drafts() -> QuerySet[RuleSetVersion]:
+    return (
+        RuleSetVersion.objects.filter(status=RuleSetStatus.DRAFT).select_related("created_by").order_by("-updated_at")
+    )
+
+
+def draft_get(pk: int) -> RuleSetVersion:
+    from gaoxin.core.errors import NotFound
+
+    try:
+        return RuleSetVersion.objects.get(pk=pk, status=RuleSetStatus.DRAFT)
+    except RuleSetVersion.DoesNotExist:
+        raise NotFound() from None
