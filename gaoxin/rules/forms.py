@@ -28,7 +28,15 @@ OPERATOR_CHOICES = [
 FACTS_HELP = _("每行一项：2025 营业收入 1500；成立日期 2015-03-01；规上 否；资质 高新技术企业 2024-12-01 2027-11-30")
 
 
-class HeaderForm(StyledFormMixin, forms.Form):
+class _Unsuffixed(StyledFormMixin, forms.Form):
+    """Labels without Django's ":" (Chinese labels sit above their fields)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class HeaderForm(_Unsuffixed):
     code = forms.RegexField(
         label=_("编码"),
         regex=r"^[a-z][a-z0-9_]{1,59}$",
@@ -39,8 +47,8 @@ class HeaderForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     version = forms.CharField(label=_("版本"), max_length=30)
     source = forms.CharField(label=_("依据文件（文号）"), max_length=200, required=False)
-    valid_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    valid_to = forms.DateField(label=_("失效日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    valid_to = forms.DateField(label=_("失效日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     decision = forms.ChoiceField(
         label=_("判定方式"),
         choices=[("all", _("同时满足全部条件")), ("any", _("满足任一条件即可"))],
@@ -48,7 +56,7 @@ class HeaderForm(StyledFormMixin, forms.Form):
         initial="all",
     )
     as_of = forms.DateField(
-        label=_("测试用例的评估基准日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("测试用例的评估基准日"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def clean(self) -> dict[str, Any]:
@@ -58,7 +66,7 @@ class HeaderForm(StyledFormMixin, forms.Form):
         return data
 
 
-class CriterionForm(StyledFormMixin, forms.Form):
+class CriterionForm(_Unsuffixed):
     label = forms.CharField(
         label=_("条件名称"), max_length=100, required=False, help_text=_("不填则按所选内容自动生成")
     )
@@ -138,7 +146,7 @@ class CriterionForm(StyledFormMixin, forms.Form):
         }
 
 
-class CaseForm(StyledFormMixin, forms.Form):
+class CaseForm(_Unsuffixed):
     name = forms.CharField(label=_("用例名称"), max_length=100)
     expect = forms.ChoiceField(
         label=_("应得结论"), choices=[("pass", _("符合")), ("fail", _("不符合")), ("unknown", _("待核实"))]

@@ -189,9 +189,9 @@ def _check(document: dict[str, Any]) -> dict[str, Any]:
     """The Chinese reading, the structural problems and the test-case results of a document (nothing saved)."""
     issues = [str(i) for i in validate_document(document)]
     if issues:
-        return {"reading": "", "issues": issues, "cases": []}
+        return {"reading": "", "issues": issues, "case_results": []}
     ruleset = compile_ruleset(document)
-    return {"reading": describe_ruleset(ruleset), "issues": [], "cases": run_test_cases(ruleset)}
+    return {"reading": describe_ruleset(ruleset), "issues": [], "case_results": run_test_cases(ruleset)}
 
 
 @login_required
