@@ -28,6 +28,9 @@ OPERATOR_CHOICES = [
 FACTS_HELP = _("每行一项：2025 营业收入 1500；成立日期 2015-03-01；规上 否；资质 高新技术企业 2024-12-01 2027-11-30")
 
 
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class _Unsuffixed(StyledFormMixin, forms.Form):
     """Labels without Django's ":" (Chinese labels sit above their fields)."""
 
@@ -47,17 +50,15 @@ class HeaderForm(_Unsuffixed):
     name = forms.CharField(label=_("名称"), max_length=100)
     version = forms.CharField(label=_("版本"), max_length=30)
     source = forms.CharField(label=_("依据文件（文号）"), max_length=200, required=False)
-    valid_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    valid_to = forms.DateField(label=_("失效日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    valid_from = forms.DateField(label=_("生效日期"), widget=DATE)
+    valid_to = forms.DateField(label=_("失效日期"), required=False, widget=DATE)
     decision = forms.ChoiceField(
         label=_("判定方式"),
         choices=[("all", _("同时满足全部条件")), ("any", _("满足任一条件即可"))],
         widget=forms.RadioSelect,
         initial="all",
     )
-    as_of = forms.DateField(
-        label=_("测试用例的评估基准日"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    as_of = forms.DateField(label=_("测试用例的评估基准日"), required=False, widget=DATE)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
