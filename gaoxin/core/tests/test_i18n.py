@@ -130,6 +130,7 @@ def test_navigation_and_page_in_english(client) -> None:
         "Economy",
         "Monthly reporting",
         "Enterprise registry",
+        "Cultivation lists",
         "Expiring qualifications",
         "Bulk import",
         "Enterprise binding review",
@@ -156,11 +157,12 @@ def test_navigation_follows_the_active_language() -> None:
         "Economy",
         "Monthly reporting",
         "Enterprise registry",
+        "Cultivation lists",
         "Enterprise binding review",
         "Parks and industries",
         "Users and roles",
     ]
-    assert chinese == ["工作台", "经济运行", "月度填报", "企业库", "企业绑定审核", "园区与产业", "用户与角色"]
+    assert chinese == ["工作台", "经济运行", "月度填报", "企业库", "培育名单", "企业绑定审核", "园区与产业", "用户与角色"]
 
 
 @pytest.mark.django_db
