@@ -11,6 +11,7 @@ urlpatterns = [
     path("reporting/", include("gaoxin.reporting.urls")),
     path("notifications/", include("gaoxin.notifications.urls")),
     path("rules/", include("gaoxin.rules.urls")),
+    path("calendar/", include("gaoxin.workcalendar.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -33,6 +33,7 @@ _ENTRIES: list[tuple[Any, str, frozenset[str]]] = [
     (_("企业绑定审核"), "accounts:binding_list", frozenset({"officer", "park_officer", "admin"})),
     (_("园区与产业"), "registry:structure", frozenset({"officer", "admin", "leader"})),
     (_("用户与角色"), "accounts:user_list", frozenset({"admin"})),
+    (_("工作日历"), "workcalendar:year", frozenset({"admin"})),
     (_("本企业信息"), "portal:profile", frozenset({"enterprise"})),
     (_("经济指标填报"), "portal:report_list", frozenset({"enterprise"})),
 ]

@@ -161,8 +161,19 @@ def test_navigation_follows_the_active_language() -> None:
         "Enterprise binding review",
         "Parks and industries",
         "Users and roles",
+        "Working-day calendar",
     ]
-    assert chinese == ["工作台", "经济运行", "月度填报", "企业库", "培育名单", "企业绑定审核", "园区与产业", "用户与角色"]
+    assert chinese == [
+        "工作台",
+        "经济运行",
+        "月度填报",
+        "企业库",
+        "培育名单",
+        "企业绑定审核",
+        "园区与产业",
+        "用户与角色",
+        "工作日历",
+    ]
 
 
 @pytest.mark.django_db

@@ -130,3 +130,27 @@ def test_workcalendar_command() -> None:
     out = io.StringIO()
     call_command("workcalendar", "--due", "2099-03-02", "--days", "1", "--json", stdout=out)
     assert json.loads(out.getvalue())["warning"] == "2099年节假日安排尚未录入，按周末计算"
+
+
+@pytest.mark.django_db
+def test_calendar_page_for_administrators(client) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(f.enterprise_user(f.EnterpriseFactory()))
+    assert client.get("/calendar/").status_code == 403
+    officer = f.officer()
+    client.force_login(officer)
+    html = client.get("/calendar/?year=2025").content.decode()
+    assert "国庆节调休" in html
+    assert "2025-10-11" in html
+    assert client.post("/calendar/?year=2027", {"action": "import", "y-lines": "2027-01-01,放假,元旦"}).status_code == 403
+    client.force_login(f.admin())
+    assert 'id="unknown-year"' in client.get("/calendar/?year=2099").content.decode()
+    response = client.post(
+        "/calendar/?year=2027",
+        {"action": "import", "y-lines": "2027-01-01,放假,元旦\n2027-02-06,上班,春节调休", "y-notice": "国办发明电"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "已录入2027年节假日安排，共2天" in html
+    assert "春节调休" in html
+    response = client.post("/calendar/?year=2027", {"action": "import", "y-lines": "2027-01-01,休息"}, follow=True)
+    assert "第1行：第二列应为“放假”或“上班”" in response.content.decode()
