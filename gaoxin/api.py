@@ -161,6 +161,8 @@ class PlatformAPI(NinjaAPI):
                         answer["description"] = "成功"
                 responses.setdefault(401, _error_ref("未认证：缺少、无效、过期或已吊销的接口令牌"))
                 responses.setdefault(422, _error_ref("请求参数有误：detail 说明原因，data.errors 列出各字段"))
+                if "requestBody" in operation:
+                    responses.setdefault(400, _error_ref("请求体不是有效的 JSON"))
                 if any(p.get("in") == "path" for p in operation.get("parameters", [])):
                     responses.setdefault(404, _error_ref("对象不存在，或不在您的数据范围内（两者答复完全相同）"))
         return schema
@@ -212,6 +214,7 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 
 _HTTP_ERROR_DETAILS = {
+    400: ("bad_request", gettext_lazy("请求体不是有效的 JSON")),
     403: ("permission_denied", gettext_lazy("您没有执行该操作的权限")),
     405: ("method_not_allowed", gettext_lazy("该接口不支持此请求方法")),
     429: ("throttled", gettext_lazy("请求过于频繁，请稍后再试")),

@@ -46,12 +46,17 @@ EXPECTED_OPERATIONS = {
     "GET /api/v1/indicators",
     "GET /api/v1/indicators/rollup",
     "GET /api/v1/enterprises/{enterprise_id}/facts",
+    "GET /api/v1/rules",
+    "POST /api/v1/rules/{code}/evaluate",
+    "GET /api/v1/enterprises/{enterprise_id}/rule-results",
 }
 ROLLUP = "GET /api/v1/indicators/rollup"
 FACTS = "GET /api/v1/enterprises/{enterprise_id}/facts"
 #: Operations whose successful answers need ids or names that exist: random ones almost never do, so they are
 #: called explicitly below with known ones.
-EXPLICIT_ONLY = {"GET /api/v1/enterprises/{enterprise_id}", ROLLUP, FACTS}
+EVALUATE = "POST /api/v1/rules/{code}/evaluate"
+RESULTS = "GET /api/v1/enterprises/{enterprise_id}/rule-results"
+EXPLICIT_ONLY = {"GET /api/v1/enterprises/{enterprise_id}", ROLLUP, FACTS, EVALUATE, RESULTS}
 
 
 @dataclass
@@ -176,7 +181,7 @@ def test_api_conforms_to_its_openapi_document(seed: Seed, wsgi_app: WSGIHandler)
         schema["/api/v1/enterprises/{enterprise_id}/facts"]["GET"],
     )
     for indicator in ("output_value", "工业增加值", "研发费用占营收比", "从业人员", "no-such-indicator"):
-        for by in (None, "park", "industry", "chain", "scale"):
+        for by in (None, "park", "industry", "chain", "scale", "qualification"):
             for scope in ("zone", "JW", "NOPE"):
                 query = {"indicator": indicator, "period": "2020-11", "scope": scope} | ({"by": by} if by else {})
                 response = rollup_op.Case(query=query).call_and_validate(headers=auth)
@@ -187,6 +192,24 @@ def test_api_conforms_to_its_openapi_document(seed: Seed, wsgi_app: WSGIHandler)
         for query in ({"indicator": "output_value"}, {"indicator": "增加值", "year": 2020}):
             response = facts_op.Case(path_parameters={"enterprise_id": pk}, query=query).call_and_validate(headers=auth)
             seen[(facts_op.label, "explicit", response.status_code)] += 1
+
+    # rule sets: every shipped code over facts sent in the body and over the seeded enterprises; stored results
+    evaluate_op, results_op = (
+        schema["/api/v1/rules/{code}/evaluate"]["POST"],
+        schema["/api/v1/enterprises/{enterprise_id}/rule-results"]["GET"],
+    )
+    facts_body = {"uscc": "91440400MA4UXXXX0X", "years": {"2025": {"revenue": 1500, "main_business_revenue": 1400}}}
+    for code in ("hnte", "tech_sme", "innovative_sme", "srdi_sme", "little_giant", "above_scale_industry"):
+        response = evaluate_op.Case(path_parameters={"code": code}, body=facts_body).call_and_validate(headers=auth)
+        seen[(evaluate_op.label, "explicit", response.status_code)] += 1
+        for pk in seed.enterprise_ids[:2]:
+            response = evaluate_op.Case(
+                path_parameters={"code": code}, query={"enterprise_id": pk}, body={}
+            ).call_and_validate(headers=auth)
+            seen[(evaluate_op.label, "explicit", response.status_code)] += 1
+    for pk in seed.enterprise_ids:
+        response = results_op.Case(path_parameters={"enterprise_id": pk}).call_and_validate(headers=auth)
+        seen[(results_op.label, "explicit", response.status_code)] += 1
 
     # it really ran: every operation, both modes, the answers each must have given
     calls = Counter(label for (label, _, _) in seen.elements())
@@ -204,7 +227,9 @@ def test_api_conforms_to_its_openapi_document(seed: Seed, wsgi_app: WSGIHandler)
         assert seen[(label, "negative", 422)] > 0, (label, seen)
     assert seen[(detail.label, "explicit", 200)] == len(seed.enterprise_ids)
     assert seen[(detail.label, "explicit", 404)] == 10
-    assert seen[(ROLLUP, "explicit", 200)] == 4 * 5 * 2  # four indicators, five groupings, the zone and a park
-    assert seen[(ROLLUP, "explicit", 404)] == 5 * 3 + 4 * 5  # the unknown indicator, the unknown park
+    assert seen[(ROLLUP, "explicit", 200)] == 4 * 6 * 2  # four indicators, six groupings, the zone and a park
+    assert seen[(ROLLUP, "explicit", 404)] == 6 * 3 + 4 * 6  # the unknown indicator, the unknown park
+    assert seen[(EVALUATE, "explicit", 200)] == 6 * 3
+    assert seen[(RESULTS, "explicit", 200)] == len(seed.enterprise_ids)
     assert seen[(FACTS, "explicit", 200)] == 2 * len(seed.enterprise_ids)
     assert not [key for key in seen if key[2] >= 500]

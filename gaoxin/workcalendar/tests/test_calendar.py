@@ -141,7 +141,9 @@ def test_calendar_page_for_administrators(client) -> None:  # type: ignore[no-un
     html = client.get("/calendar/?year=2025").content.decode()
     assert "国庆节调休" in html
     assert "2025-10-11" in html
-    assert client.post("/calendar/?year=2027", {"action": "import", "y-lines": "2027-01-01,放假,元旦"}).status_code == 403
+    assert (
+        client.post("/calendar/?year=2027", {"action": "import", "y-lines": "2027-01-01,放假,元旦"}).status_code == 403
+    )
     client.force_login(f.admin())
     assert 'id="unknown-year"' in client.get("/calendar/?year=2099").content.decode()
     response = client.post(
