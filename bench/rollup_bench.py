@@ -13,10 +13,15 @@ large zone (50,000 enterprises, 10 years, about 47 M rows). Three steps, each a 
   scripts/with-postgres.sh): migrates, writes the registry rows with bulk_create and the facts straight into
   indicators_fact through the driver (SQLite executemany, PostgreSQL COPY; indexes dropped and rebuilt around the
   load, as a bulk load does), analyses, then times through the real code: one tile =
-  `rollups.rollup(output_value, by="park")` for the latest month over `Enterprise.objects.all()` (median and p95 of
-  `--tile-runs`), and the whole cockpit = GET /monitoring/ as a leader through Django's test client (every KPI card,
-  the trend's two monthly_totals, by park, by industry; median of `--cockpit-runs`), with the SQL of one run, its
-  slowest statements and their plans.
+  `rollups.rollup(output_value, by="park")` for the latest month over `Enterprise.objects.all()` — the whole zone,
+  answered from the pre-computed cells (median and p95 of `--tile-runs`; also the first call, which installs the
+  change-recording triggers and builds the period's cells, and the first call after one enterprise's figure of the
+  period is rewritten, which rebuilds them) — and the same tile over `Enterprise.objects.filter(pk__gt=0)`, a scope
+  that is not the whole zone and is computed exactly (as for a park officer or a commissioner); and the whole
+  cockpit = GET /monitoring/ as a leader through Django's test client (every KPI card, the trend's two
+  monthly_totals, by park, by industry; median of `--cockpit-runs`, plus the first request and the first after an
+  enterprise moves to another park, which makes every period stale), with the SQL of one run, its slowest statements
+  and their plans.
 - `duckdb`: loads the same files into an in-memory DuckDB (sorted by indicator, year, month, enterprise: its best
   layout) and times the same tile in SQL two ways: scanning the monthly values (Σ 当月数 of months 1..N, what the
   issue's figures assume) and reading 累计数 at month N (what our store reads). Both must agree with our rollup.
@@ -424,27 +429,63 @@ def measure(directory: Path, tile_runs: int, cockpit_runs: int) -> dict[str, Any
     indicator = Indicator.objects.get(code=TILE_INDICATOR)
     codes = dict(Park.objects.values_list("pk", "code"))
 
-    def tile() -> Any:
-        return rollup(indicator, year=year, month=month, enterprises=Enterprise.objects.all(), by="park")
+    def tile(enterprises: Any = None) -> Any:
+        scope = Enterprise.objects.all() if enterprises is None else enterprises
+        return rollup(indicator, year=year, month=month, enterprises=scope, by="park")
 
+    def groups_of(result: Any) -> dict[str, Any]:
+        return {
+            codes[row.key]: {
+                "enterprises": row.enterprises,
+                "comparable_enterprises": row.comparable_enterprises,
+                "value": str(row.value),
+                "comparable_value": str(row.comparable_value),
+                "base": str(row.base),
+                "yoy": None if row.yoy is None else float(round(row.yoy, 6)),
+            }
+            for row in result.rows
+        }
+
+    # The first read after the load finds neither the change-recording triggers nor any pre-computed cell: it
+    # installs the triggers and builds the cells of the period (rollups.py).
+    started = time.perf_counter()
+    tile()
+    tile_cold_ms = (time.perf_counter() - started) * 1000
     tile_timings = _timed(tile, tile_runs)
     with CaptureQueriesContext(connection) as captured:
         result = tile()
     tile_queries = _queries(captured.captured_queries, 2)
-    tile_groups = {
-        codes[row.key]: {
-            "enterprises": row.enterprises,
-            "comparable_enterprises": row.comparable_enterprises,
-            "value": str(row.value),
-            "comparable_value": str(row.comparable_value),
-            "base": str(row.base),
-            "yoy": None if row.yoy is None else float(round(row.yoy, 6)),
-        }
-        for row in result.rows
-    }
+    tile_groups = groups_of(result)
+
+    # The same tile over a scope that is not the whole zone (every enterprise, through a filter): the exact statement,
+    # as for a park officer's or a commissioner's enterprises.
+    def tile_exact() -> Any:
+        return tile(Enterprise.objects.filter(pk__gt=0))
+
+    exact_timings = _timed(tile_exact, tile_runs)
+    with CaptureQueriesContext(connection) as captured_exact:
+        exact = tile_exact()
+    exact_queries = _queries(captured_exact.captured_queries, 1)
+
+    # One enterprise's figure of the period is written again (as a correction would be): the period's cells are
+    # stale, and the next read rebuilds them before answering.
+    touch_sql = (
+        "UPDATE indicators_fact SET cumulative = cumulative "
+        "WHERE indicator_id = %s AND year = %s AND month = %s AND enterprise_id = %s"
+    )
+    touched = list(
+        Fact.objects.filter(indicator=indicator, year=year, month=month).values_list("enterprise_id", flat=True)[:5]
+    )
+    refresh_timings = []
+    for enterprise_id in touched:
+        with connection.cursor() as cursor:
+            cursor.execute(touch_sql, [indicator.pk, year, month, enterprise_id])
+        started = time.perf_counter()
+        tile()
+        refresh_timings.append(time.perf_counter() - started)
 
     # For comparison only (not the platform's code): the same tile as one statement, last year's row joined to this
-    # year's instead of two correlated EXISTS per row and a second query for the base.
+    # year's, without the rest of rollup() (names, rates, targets).
     def tile_sql() -> list[Any]:
         with connection.cursor() as cursor:
             cursor.execute(ONE_STATEMENT_TILE, [year - 1, month, indicator.pk, indicator.pk, year, month])
@@ -461,9 +502,20 @@ def measure(directory: Path, tile_runs: int, cockpit_runs: int) -> dict[str, Any
         if response.status_code != 200:
             raise RuntimeError(f"/monitoring/ 返回 {response.status_code}")
 
+    # The first cockpit builds the cells it still lacks (the other cards' periods, the trend's 24 months).
+    started = time.perf_counter()
+    cockpit()
+    cockpit_cold_ms = (time.perf_counter() - started) * 1000
     cockpit_timings = _timed(cockpit, cockpit_runs, warmup=2)
     with CaptureQueriesContext(connection) as cockpit_captured:
         cockpit()
+    cockpit_queries = _queries(cockpit_captured.captured_queries, 3)  # now: the next request clears the log
+    # An enterprise moves to another park: every period is stale, the next cockpit rebuilds what it shows.
+    mover = Enterprise.objects.filter(pk=touched[0]).values_list("pk", "park_id").get()
+    Enterprise.objects.filter(pk=mover[0]).update(park_id=next(pk for pk in codes if pk != mover[1]))
+    started = time.perf_counter()
+    cockpit()
+    cockpit_registry_ms = (time.perf_counter() - started) * 1000
     return {
         "database": connection.vendor,
         "zone": meta["zone"],
@@ -477,6 +529,8 @@ def measure(directory: Path, tile_runs: int, cockpit_runs: int) -> dict[str, Any
             "runs": tile_runs,
             **summary_ms(tile_timings),
             **tile_queries,
+            "cold_ms": round(tile_cold_ms, 1),
+            "after_change": {"runs": len(refresh_timings), **summary_ms(refresh_timings)},
             "total": {
                 "enterprises": result.total.enterprises,
                 "comparable_enterprises": result.total.comparable_enterprises,
@@ -486,6 +540,13 @@ def measure(directory: Path, tile_runs: int, cockpit_runs: int) -> dict[str, Any
                 "yoy": None if result.total.yoy is None else float(round(result.total.yoy, 6)),
             },
             "groups": tile_groups,
+        },
+        "tile_exact": {
+            "call": "the same over Enterprise.objects.filter(pk__gt=0): computed exactly, never from the cells",
+            "runs": tile_runs,
+            **summary_ms(exact_timings),
+            **exact_queries,
+            "groups": groups_of(exact),
         },
         "tile_one_statement": {
             "sql": " ".join(ONE_STATEMENT_TILE.split()),
@@ -498,7 +559,9 @@ def measure(directory: Path, tile_runs: int, cockpit_runs: int) -> dict[str, Any
             "url": "/monitoring/",
             "runs": cockpit_runs,
             **summary_ms(cockpit_timings),
-            **_queries(cockpit_captured.captured_queries, 3),
+            **cockpit_queries,
+            "cold_ms": round(cockpit_cold_ms, 1),
+            "after_registry_change_ms": round(cockpit_registry_ms, 1),
         },
     }
 

@@ -8,12 +8,17 @@
 
 (c) monitoring rollups — bench/rollup_bench.py: a generated zone of monthly facts loaded straight into a scratch
     SQLite file and a throwaway PostgreSQL 15, and into an in-memory DuckDB from the same files. One tile
-    (rollup(output_value, by="park"), comparable-basis YoY, 30 runs) and the whole cockpit (GET /monitoring/ as a
-    leader, 10 runs). Targets: the tile within 3× of DuckDB on the same rows (SQLite for the reference zone,
-    PostgreSQL for the large one); the cockpit under 300 ms (reference zone) and under 1 s (large zone). By default
-    only the reference zone (5,000 enterprises, 5 years, ~5 M rows); `--rollup-zone large|both` adds the large zone
-    (50,000 enterprises, 10 years, ~47 M rows), which takes about 15 minutes on a 2-core machine and is kept
-    in bench/results/rollup-large.json, shown again by later runs.
+    (rollup(output_value, by="park"), comparable-basis YoY, 30 runs: for the whole zone, read from the pre-computed
+    cells, and over a filtered scope, computed exactly; also its first read and its first read after a change) and
+    the whole cockpit (GET /monitoring/ as a leader, 10 runs; also its first request and the first after an
+    enterprise moves to another park). Targets: the tile within 3× of DuckDB on the same rows (SQLite for the
+    reference zone, PostgreSQL for the large one); the cockpit under 300 ms (reference zone) and under 1 s (large
+    zone). By default only the reference zone (5,000 enterprises, 5 years, ~5 M rows); `--rollup-zone large|both`
+    adds the large zone (50,000 enterprises, 10 years, ~47 M rows), which takes about 15 minutes on a 2-core
+    machine and is kept in bench/results/rollup-large.json, shown again by later runs.
+
+(d) registry-wide rules evaluation — bench/rules_bench.py: 50,000 generated enterprises × the shipped rule sets and
+    50 generated fund-item rule sets, vectorised and per enterprise (no database). `--only rules` runs only this.
 
 Every run works in scratch databases: the developer's var/db.sqlite3 is never touched. Options shrink the run
 for a quick look, e.g. `python bench/run.py --enterprises 5000 --import-rows 2000 --requests 10`, or only the
@@ -104,6 +109,21 @@ def run_list(database: str, enterprises: int, requests: int) -> dict[str, Any]:
             return {"database": database, "error": f"退出码 {done.returncode}"}
         result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
         result["wall_seconds"] = round(time.perf_counter() - started, 1)
+        return result
+
+
+def run_rules(enterprises: int) -> dict[str, Any]:
+    """(d) registry-wide rules evaluation — bench/rules_bench.py (engine only, facts in memory; prints its table)."""
+    _step(f"全区规则评价：生成 {enterprises} 家企业和 50 个申报项目规则集，向量化与逐企业两条路径 …")
+    with tempfile.TemporaryDirectory(prefix="gaoxin-bench-") as tmp:
+        out = Path(tmp) / "rules.json"
+        subprocess.run(
+            [PYTHON, str(BENCH / "rules_bench.py"), "--enterprises", str(enterprises), "--out", str(out)],
+            cwd=ROOT,
+            env=django_env(),
+            check=True,
+        )
+        result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
         return result
 
 
@@ -221,6 +241,13 @@ def _verdict(result: dict[str, Any]) -> None:
         r["cockpit"]["ok"] = r["cockpit"]["median_ms"] < COCKPIT_TARGET_MS[zone]
         for name, variant in duck.items():
             problems += _disagreements(r["tile"]["groups"], variant["groups"], f"{NAMES[r['database']]}/DuckDB {name}")
+        if "tile_exact" in r:
+            r["tile_exact"]["ratio_to_duckdb"] = (
+                round(r["tile_exact"]["median_ms"] / best["median_ms"], 1) if best is not None else None
+            )
+            problems += _disagreements(
+                r["tile_exact"]["groups"], r["tile"]["groups"], f"{NAMES[r['database']]} 明细查询/预计算"
+            )
         if not r["tile_one_statement"]["agrees"]:
             problems.append(f"{NAMES[r['database']]} 单条 SQL 与 rollup 的企业数不一致")
     target_db = ROLLUP_TILE_TARGET_DATABASE[zone]
@@ -336,8 +363,16 @@ def print_rollup(result: dict[str, Any], *, previous: bool = False) -> None:
         ratio = tile.get("ratio_to_duckdb")
         ok = ratio is not None and ratio <= targets["tile_ratio"]
         mark = _mark(ok) if r["database"] == judged else ("（达标）" if ok else "（未达标，非考核库）")
-        rows.append([f"{NAMES[r['database']]} · 平台代码 rollup()", f"{tile['median_ms']:.1f}", f"{tile['p95_ms']:.1f}",
-                     str(tile["queries"]), f"{ratio}×" if ratio is not None else "—", mark])  # fmt: skip
+        name = NAMES[r["database"]]
+        times = [f"{tile['median_ms']:.1f}", f"{tile['p95_ms']:.1f}", str(tile["queries"])]
+        rows.append([f"{name} · 平台代码 rollup()（全区：读预计算）", *times, f"{ratio}×" if ratio else "—", mark])
+        if "tile_exact" in r:
+            exact = r["tile_exact"]
+            ratio = exact.get("ratio_to_duckdb")
+            times = [f"{exact['median_ms']:.1f}", f"{exact['p95_ms']:.1f}", str(exact["queries"])]
+            rows.append(
+                [f"{name} · 平台代码 rollup()（部分范围：明细查询）", *times, f"{ratio}×" if ratio else "—", ""]
+            )
         ratio = one.get("ratio_to_duckdb")
         rows.append([f"{NAMES[r['database']]} · 单条 SQL（对照）", f"{one['median_ms']:.1f}",
                      f"{one['p95_ms']:.1f}", "1", f"{ratio}×" if ratio is not None else "—", ""])  # fmt: skip
@@ -348,6 +383,14 @@ def print_rollup(result: dict[str, Any], *, previous: bool = False) -> None:
     print(table(["", "中位数", "P95", "SQL条数", "÷DuckDB", ""], rows, right=(1, 2, 3, 4)))
     print(f"（DuckDB：{duck.get('layout', '')}，{duck.get('threads', '?')} 线程；倍数以较快的一种 DuckDB 写法为基准）")
     print("（单条 SQL：同一块写成一条语句，本年第 N 月的行 LEFT JOIN 同一企业上年第 N 月的行；仅作对照，不是平台代码）")
+    for r in done:
+        tile = r["tile"]
+        if "cold_ms" in tile:
+            cold, changed = tile["cold_ms"], tile["after_change"]["median_ms"]
+            print(
+                f"（{NAMES[r['database']]}：载入后第一次读取（安装触发器、计算该期预计算）{cold:.0f} 毫秒；"
+                f"一家企业改数后的第一次读取（重算该期）中位数 {changed:.1f} 毫秒）"
+            )
     print()
     print(f"驾驶舱整页 GET /monitoring/（领导登录：{len(set(_cockpit_cards()))} 张指标卡 + 趋势 + 分园区 + 分产业；"
           f"目标中位数 < {targets['cockpit_ms']:.0f} 毫秒）")  # fmt: skip
@@ -357,6 +400,14 @@ def print_rollup(result: dict[str, Any], *, previous: bool = False) -> None:
         for r in done
     ]  # fmt: skip
     print(table(["", "中位数", "P95", "SQL条数", "其中SQL", ""], rows, right=(1, 2, 3, 4)))
+    for r in done:
+        page = r["cockpit"]
+        if "cold_ms" in page:
+            cold, moved = page["cold_ms"], page["after_registry_change_ms"]
+            print(
+                f"（{NAMES[r['database']]}：第一次打开（补算其余各期）{cold:.0f} 毫秒；"
+                f"一家企业调整园区后第一次打开（各期全部重算）{moved:.0f} 毫秒）"
+            )
     agreement = result["agreement"]
     if agreement["ok"]:
         print("各引擎结果一致：每个园区的企业数、可比企业数、本期、可比本期、上年同期 ✓")
@@ -401,7 +452,12 @@ def main() -> None:
     )
     parser.add_argument("--rollup-tile-runs", type=int, default=30, help="一块汇总的测量次数（默认 30）")
     parser.add_argument("--rollup-cockpit-runs", type=int, default=10, help="驾驶舱整页的请求次数（默认 10）")
+    parser.add_argument("--skip-rules", action="store_true", help="不跑全区规则评价基准")
+    parser.add_argument("--rules-enterprises", type=int, default=50000, help="规则评价基准的企业数（默认 50000）")
+    parser.add_argument("--only", choices=("rules",), help="只跑某一项基准（rules：全区规则评价）")
     args = parser.parse_args()
+    if args.only == "rules":
+        args.skip_import, args.skip_list, args.rollup_zone = True, True, "none"
 
     started = time.perf_counter()
     report: dict[str, Any] = {
@@ -443,6 +499,8 @@ def main() -> None:
             }
             if LARGE_RESULTS.exists():
                 report["rollup"]["large_last_run"] = json.loads(LARGE_RESULTS.read_text(encoding="utf-8"))
+    if not args.skip_rules:
+        report["rules"] = run_rules(args.rules_enterprises)
     report["total_seconds"] = round(time.perf_counter() - started, 1)
 
     if "import" in report:

@@ -106,7 +106,9 @@ def indicator_list(request: HttpRequest) -> list[Indicator]:
 
 
 class RollupRowOut(Schema):
-    group: str = Field(..., description="分组名称（园区、主导产业、产业链环节、规上/规下）；合计行为范围名称")
+    group: str = Field(
+        ..., description="分组名称（园区、主导产业、产业链环节、规上/规下、资质类型或“无资质”）；合计行为范围名称"
+    )
     enterprises: int = Field(..., description="本期有数据的企业数")
     comparable_enterprises: int = Field(..., description="可比口径企业数（两年1-N月均有数据）")
     value: float = Field(..., description="本期1-N月累计值（范围内全部企业），单位见 unit")
@@ -114,7 +116,19 @@ class RollupRowOut(Schema):
     base: float = Field(..., description="可比口径企业的上年同期累计值")
     yoy: float | None = Field(..., description="同比增速（%，可比口径，保留4位小数）；无基数时为 null")
     official_yoy: float | None = Field(..., description="统计部门核定的增速（%）；没有时为 null")
-    share: float | None = Field(..., description="占合计的比重（%，保留4位小数）；合计行为 null")
+    share: float | None = Field(
+        ...,
+        description="占合计的比重（%，保留4位小数）；合计行为 null。按资质分组时一家企业可属多组，各组占比之和不为100%",
+    )
+    rank_value: int | None = Field(
+        ...,
+        description="按本期累计值的名次（1 为最好：一般为最大，单位增加值能耗为最小；显示值相同并列，"
+        "其后名次顺延）；合计行及未分园区、未分产业、未标注环节、无资质等行为 null",
+    )
+    rank_yoy: int | None = Field(
+        ...,
+        description="按同比增速的名次（有统计部门核定增速的以核定增速计；规则同 rank_value）；无增速时为 null",
+    )
     display: str = Field(..., description="按高新区写法的展示文字，如 297.99亿元，同比下降3.6%")
 
 
@@ -136,10 +150,12 @@ class RollupOut(Schema):
     unit: str = Field(..., description="单位")
     period: str = Field(..., description="统计期 YYYY-MM（1-N月累计）")
     label: str = Field(..., description="统计期的写法，如 2020年1-11月")
-    by: Literal["park", "industry", "chain", "scale"] | None = Field(..., description="分组方式；不分组为 null")
+    by: Literal["park", "industry", "chain", "scale", "qualification"] | None = Field(
+        ..., description="分组方式；不分组为 null"
+    )
     scope: str = Field(..., description="范围：全区或园区名称")
     rows: list[RollupRowOut] = Field(..., description="各分组，按本期累计值从大到小；不分组时只有一行")
-    total: RollupRowOut = Field(..., description="合计")
+    total: RollupRowOut = Field(..., description="合计：范围内全部企业（按资质分组时也是全部企业，不是各组之和）")
     target: RollupTargetOut = Field(..., description="年度目标及完成情况（仅在范围为全区或完整园区时）")
 
 
@@ -150,6 +166,7 @@ class Grouping(StrEnum):
     INDUSTRY = "industry"
     CHAIN = "chain"
     SCALE = "scale"
+    QUALIFICATION = "qualification"
 
 
 class RollupQuery(Schema):
@@ -168,7 +185,11 @@ class RollupQuery(Schema):
         description="统计期 YYYY-MM，如 2020-11，即2020年1-11月累计",
     )
     by: Grouping | None = Field(
-        None, description="分组：park 园区 / industry 主导产业 / chain 产业链环节 / scale 规上规下；不填则不分组"
+        None,
+        description=(
+            "分组：park 园区 / industry 主导产业 / chain 产业链环节 / scale 规上规下 / qualification 资质"
+            "（统计期末日有效的资质类型，一家企业可属多组，无资质的企业归“无资质”）；不填则不分组"
+        ),
     )
     scope: str = Field(
         "zone",
@@ -197,7 +218,8 @@ def _covers_whole(user: Any, park: Park | None) -> bool:
     response=RollupOut,
     summary="指标1-N月累计汇总",
     description=(
-        "一个指标1-N月的累计值与可比口径同比（DOMAIN.md），可按园区、主导产业、产业链环节或规上/规下分组，"
+        "一个指标1-N月的累计值与可比口径同比（DOMAIN.md），可按园区、主导产业、产业链环节、规上/规下或资质分组，"
+        "各组附按累计值和按增速的名次，"
         "与 manage.py rollup --json 的结构相同：数值（value、yoy 等）与展示文字（display）并列。"
         "只汇总您数据范围内的企业；范围为部分企业时（如服务专员），不附年度目标与统计部门核定增速。"
         "无权查看经济运行的角色返回 403；指标不存在、园区不存在或不在您的范围内返回 404。"

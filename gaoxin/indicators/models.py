@@ -197,3 +197,82 @@ class OfficialRate(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.year}-{self.month:02d} {self.rate}%"
+
+
+# Pre-computed rollup totals: written only by rollups.py, never shown (so no verbose names) ------------------------
+
+
+class RollupCell(models.Model):
+    """The 1-N月 sums of one period over the enterprises that share a park, an industry, a scale and a chain stage.
+
+    A cache of what `rollups` would compute from `Fact` for the whole zone: value and count over the enterprises
+    with a row this year, comparable value, comparable count and base over those with a row at the same month in
+    both years (the comparable set is decided per enterprise before anything is summed). The groupings by park,
+    主导产业, chain stage and 规上/规下 and the zone's total are sums of cells; a rollup over anything narrower than
+    a whole park never reads them. Valid only while its period has a `RollupPeriod` row (see rollups.py)."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    park = models.ForeignKey(
+        "registry.Park", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    industry = models.ForeignKey(
+        "registry.Industry",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+    )
+    is_above_scale = models.BooleanField()
+    chain_stage = models.CharField(max_length=12, blank=True)
+    enterprises = models.PositiveIntegerField()
+    value = models.DecimalField(max_digits=24, decimal_places=4)
+    comparable_enterprises = models.PositiveIntegerField()
+    comparable_value = models.DecimalField(max_digits=24, decimal_places=4)
+    base = models.DecimalField(max_digits=24, decimal_places=4)
+
+    class Meta:
+        indexes = [models.Index(fields=["indicator", "year", "month"], name="rollupcell_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.year}-{self.month:02d} {self.park_id}/{self.industry_id}"
+
+
+class RollupPeriod(models.Model):
+    """The cells of (indicator, year, month) are current. Deleted when a change to the facts of that period or of the
+    same month a year before, or to an enterprise's park, industry, scale or chain stage, is applied."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["indicator", "year", "month"], name="rollupperiod_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.year}-{self.month:02d}"
+
+
+class RollupChange(models.Model):
+    """A change not yet applied to the cells, written by the database triggers that rollups.py installs on the fact
+    store and the registry: the (indicator, year, month) of changed facts, or all three empty for a change of an
+    enterprise's park, industry, scale or chain stage (every period).
+
+    The triggers write to this table: a migration that drops it, or alters it in a way SQLite does by rebuilding the
+    table, must first call `rollups.drop_triggers` (or run its SQL), as 0004_rollup_cells does when unapplied."""
+
+    indicator_id = models.IntegerField(null=True)
+    year = models.IntegerField(null=True)
+    month = models.IntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["indicator_id", "year", "month"], name="rollupchange_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.year}-{self.month}"

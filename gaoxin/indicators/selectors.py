@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from gaoxin.core import formulas
 from gaoxin.core.errors import NotFound
+from gaoxin.indicators import rollups
 from gaoxin.indicators.models import AnnualFact, Fact, FactSource, Indicator, OfficialRate, Target
-from gaoxin.registry.models import Enterprise, EnterpriseStatus
+from gaoxin.registry.models import Enterprise, EnterpriseStatus, Qualification, QualificationType
 from gaoxin.registry.selectors import enterprise_scope
 
 
@@ -44,15 +46,25 @@ def latest_period(indicator: Indicator | None = None) -> tuple[int, int] | None:
 
 def monthly_totals(indicator: Indicator, year: int, enterprises: QuerySet[Enterprise]) -> list[Decimal | None]:
     """The zone's (scope's) cumulative 1-N月 total for each month of `year`; None for months not reached."""
-    rows = (
-        Fact.objects.filter(indicator=indicator, year=year, enterprise__in=enterprises)
-        .values("month")
-        .annotate(total=Sum("cumulative"))
+    return rollups.monthly_totals(indicator, year, enterprises)
+
+
+def enterprises_qualified(
+    enterprises: QuerySet[Enterprise], qtype_id: int | None, day: dt.date
+) -> tuple[QuerySet[Enterprise], str]:
+    """The enterprises of a rollup's qualification group: those holding a qualification of that type on `day` (the
+    period's last day), or with `qtype_id` None those holding none (无资质). NotFound for an unknown type."""
+    valid = Qualification.objects.filter(
+        Q(recognized_on__isnull=True) | Q(recognized_on__lte=day),
+        Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+        enterprise=OuterRef("pk"),
     )
-    totals: list[Decimal | None] = [None] * 12
-    for row in rows:
-        totals[row["month"] - 1] = row["total"]
-    return totals
+    if qtype_id is None:
+        return enterprises.filter(~Exists(valid)), "无资质"
+    qtype = QualificationType.objects.filter(pk=qtype_id).first()
+    if qtype is None:
+        raise NotFound()
+    return enterprises.filter(Exists(valid.filter(qtype=qtype))), qtype.name
 
 
 @dataclass(frozen=True)

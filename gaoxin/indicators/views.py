@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gaoxin.accounts.roles import ZONE_WIDE_ROLES
 from gaoxin.core import display, formulas, normalize
@@ -22,10 +23,16 @@ from gaoxin.core.forms import attach_error
 from gaoxin.core.http import AuthedRequest
 from gaoxin.indicators import analysis, forms, permissions, selectors, services
 from gaoxin.indicators.models import Indicator, Target
-from gaoxin.indicators.rollups import GROUPINGS, Rollup, rollup
+from gaoxin.indicators.rollups import GROUPINGS, Rollup, lower_is_better, period_end, rollup
 from gaoxin.registry.selectors import enterprise_scope, industry_tree, park_scope
 
-GROUP_LABELS = {"park": "园区", "industry": "主导产业", "chain": "产业链环节", "scale": "规上/规下"}
+GROUP_LABELS = {
+    "park": gettext_lazy("园区"),
+    "industry": gettext_lazy("主导产业"),
+    "chain": gettext_lazy("产业链环节"),
+    "scale": gettext_lazy("规上/规下"),
+    "qualification": gettext_lazy("资质"),
+}
 
 
 def _require(request: AuthedRequest) -> None:
@@ -70,7 +77,7 @@ def status_of(result: Rollup) -> str:
         gap = growth
     if gap is None:
         return "secondary"
-    if result.indicator.code == "energy_intensity":
+    if lower_is_better(result.indicator):
         gap = -gap  # falling energy intensity is good
     if gap >= 0:
         return "green"
@@ -169,10 +176,10 @@ def drill(request: AuthedRequest) -> HttpResponse:
             "name": indicator.name,
             "y": year,
             "m": month,
-            "g": GROUP_LABELS[by],
+            "g": str(GROUP_LABELS[by]),
         }
         headers = [
-            GROUP_LABELS[by],
+            str(GROUP_LABELS[by]),
             _("企业数"),
             _("累计(%(unit)s)") % {"unit": indicator.unit},
             _("可比口径本年"),
@@ -180,9 +187,22 @@ def drill(request: AuthedRequest) -> HttpResponse:
             _("同比(%)"),
             _("占比(%)"),
             _("表述"),
+            _("总量排名"),
+            _("增速排名"),
         ]
         rows = [
-            [r.group, r.enterprises, r.value, r.comparable_value, r.base, _r4(r.yoy), _r4(r.share), r.display]
+            [
+                r.group,
+                r.enterprises,
+                r.value,
+                r.comparable_value,
+                r.base,
+                _r4(r.yoy),
+                _r4(r.share),
+                r.display,
+                r.rank_value,
+                r.rank_yoy,
+            ]
             for r in [*result.rows, result.total]
         ]
         return xlsx_response(indicator.name, table_xlsx(title, headers, rows, note=result.target_sentence()))
@@ -231,6 +251,9 @@ def enterprises(request: AuthedRequest) -> HttpResponse:
         scope, label = scope.filter(chain_stage=key), key
     elif by == "scale" and key in ("True", "False"):
         scope, label = scope.filter(is_above_scale=key == "True"), "规上" if key == "True" else "规下"
+    elif by == "qualification" and (key.isdigit() or key == "none"):
+        qtype = int(key) if key.isdigit() else None
+        scope, label = selectors.enterprises_qualified(scope, qtype, period_end(year, month))
     order = request.GET.get("order", "drag")
     figures = selectors.enterprise_figures(indicator, year=year, month=month, enterprises=scope)
     if order == "lift":

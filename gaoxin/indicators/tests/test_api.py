@@ -184,6 +184,8 @@ def test_rollup_of_the_zone_by_park_exactly(client: Client, world: World) -> Non
                 "yoy": -18.1818,
                 "official_yoy": None,
                 "share": 66.6667,
+                "rank_value": 1,
+                "rank_yoy": 2,
                 "display": "360万元，同比下降18.2%",
             },
             {
@@ -196,6 +198,8 @@ def test_rollup_of_the_zone_by_park_exactly(client: Client, world: World) -> Non
                 "yoy": -10.0,
                 "official_yoy": None,
                 "share": 33.3333,
+                "rank_value": 2,
+                "rank_yoy": 1,
                 "display": "180万元，同比下降10.0%",
             },
         ],
@@ -209,6 +213,8 @@ def test_rollup_of_the_zone_by_park_exactly(client: Client, world: World) -> Non
             "yoy": -15.0943,
             "official_yoy": None,
             "share": None,
+            "rank_value": None,
+            "rank_yoy": None,
             "display": "540万元，同比下降15.1%",
         },
         "target": {
@@ -391,6 +397,8 @@ def test_commissioner_rolls_up_their_enterprises_without_the_zones_targets_and_r
         "yoy": None,
         "official_yoy": None,
         "share": None,
+        "rank_value": None,
+        "rank_yoy": None,
         "display": "0万元",
     }
 
@@ -423,7 +431,7 @@ def test_bad_period_answers_422(client: Client, world: World, period: str) -> No
     [
         ({"indicator": None}, "indicator：必须填写"),
         ({"period": None}, "period：必须填写"),
-        ({"by": "region"}, "by：应为 'park', 'industry', 'chain' or 'scale' 之一"),
+        ({"by": "region"}, "by：应为 'park', 'industry', 'chain', 'scale' or 'qualification' 之一"),
         ({"scope": "园" * 21}, "scope：不能超过 20 个字符"),
     ],
 )
@@ -477,14 +485,15 @@ def test_rollup_query_budget(client: Client, world: World, django_assert_num_que
         put(e, "output_value", 2020, 3, 12, cumulative=True)
     token = issue(f.officer())
     ok(get(client, token, "/indicators"))  # records last_used_at now; later calls within a minute do not write
-    # token, indicator, two aggregates, park names, official rates, targets
+    ok(rollup(client, token, by="park"))  # builds the period's pre-computed cells (see test_rollups)
+    # token, indicator, whether the cells are current, the cells by park, park names, official rates, targets
     with django_assert_num_queries(7):
         body = ok(rollup(client, token, by="park"))
     assert len(body["rows"]) == 2 + extra
     park_officer = issue(f.park_officer(world.park_a))
     ok(get(client, park_officer, "/indicators"))
-    # token, indicator, the park, two aggregates, official rates, targets
-    with django_assert_num_queries(7):
+    # token, indicator, the park, one aggregate (a park officer's scope is computed exactly), official rates, targets
+    with django_assert_num_queries(6):
         ok(rollup(client, park_officer, scope="JW"))
 
 

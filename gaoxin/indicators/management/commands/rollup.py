@@ -1,7 +1,11 @@
-"""`manage.py rollup --indicator NAME --period YYYY-MM [--by park/industry/chain/scale] [--scope zone|PARK] [--json]`
+"""`manage.py rollup --indicator NAME --period YYYY-MM [--by park/industry/chain/scale/qualification]
+[--scope zone|PARK] [--json]`
 
 The cumulative 1-N月 figures of DOMAIN.md for scripts and cross-checks (FORMATS.md section 3): the value over all
-enterprises in scope, comparable_value and base over the comparable set, yoy in %, share of the total in %.
+enterprises in scope, comparable_value and base over the comparable set, yoy in %, share of the total in %, and (in
+the JSON) each group's rank by value and by growth (rank_value, rank_yoy). `--by qualification` groups by the
+qualification types held on the period's last day: an enterprise with several is in several groups (shares do not
+add up to 100%), one with none in 无资质; the total is still the scope's.
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ class Command(BaseCommand):
         parser.add_argument("--indicator", required=True, help="指标名称、别名或编码，如 工业总产值")
         parser.add_argument("--period", required=True, help="统计期，如 2020-11（即1-11月）")
         parser.add_argument(
-            "--by", choices=GROUPINGS, help="分组：park 园区 / industry 主导产业 / chain 产业链环节 / scale 规上规下"
+            "--by",
+            choices=GROUPINGS,
+            help="分组：park 园区 / industry 主导产业 / chain 产业链环节 / scale 规上规下 / qualification 资质",
         )
         parser.add_argument("--scope", default="zone", help="zone（全区，默认）或园区的编码/名称")
         parser.add_argument("--json", action="store_true", help="输出 JSON")
@@ -63,3 +69,5 @@ class Command(BaseCommand):
         for row in result.rows if options["by"] else []:
             share = f"，占{row.share:.1f}%" if row.share is not None else ""
             self.stdout.write(f"  {row.group}（{row.enterprises}家）：{row.display}{share}")
+        if result.overlapping:
+            self.stdout.write("  （一家企业可有多项资质，各组之和不等于合计）")

@@ -1,0 +1,212 @@
+"""Registry-wide rules evaluation benchmark (issue 5): 50,000 generated enterprises × (the shipped rule sets + 50
+generated fund-item rule sets), every criterion's result kept.
+
+Measured, facts in memory (no database):
+(a) frame — the wide Polars frame built from the parsed facts (`build_frame`);
+(b) vectorised — `evaluate_frame` for every rule set with every criterion's result kept (`long()`: enterprise ×
+    item with result, actual and points); the Chinese sentences written by `messages()` for every enterprise of the
+    shipped rule sets and of `--message-funds` fund items, the other fund items estimated from their average
+    (labelled as such, to keep the run near a minute);
+(c) per-enterprise — the `Decimal` engine (`RuleSet.evaluate`, sentences included) on `--sample` enterprises,
+    extrapolated to all of them.
+It also checks that both paths agree on the sample (results and sentences). Target (issue 5): (b) with sentences
+under 0.5 s. Run alone: `python bench/rules_bench.py`, or `python bench/run.py --only rules`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import polars as pl  # noqa: E402
+from common import table  # noqa: E402
+
+from gaoxin.rules.engine import RuleSet, shipped_rulesets  # noqa: E402
+from gaoxin.rules.engine.vector import (  # noqa: E402
+    build_frame,
+    evaluate_frame,
+    fund_item_rulesets,
+    synthetic_facts,
+)
+from gaoxin.rules.engine.vector.synthetic import inputs_of  # noqa: E402
+
+TARGET_SECONDS = 0.5
+AS_OF = dt.date(2025, 6, 30)
+
+
+def _as_of(ruleset: RuleSet) -> dt.date:
+    return AS_OF if ruleset.valid_from <= AS_OF else dt.date(2026, 6, 30)
+
+
+def _current(rulesets: list[RuleSet]) -> list[RuleSet]:
+    """The version of each shipped rule set in force on its evaluation date (one per code)."""
+    by_code: dict[str, RuleSet] = {}
+    for rs in sorted(rulesets, key=lambda r: r.valid_from):
+        by_code[rs.code] = rs
+    return list(by_code.values())
+
+
+def run(enterprises: int, fund_items: int, sample: int, message_funds: int, seed: int) -> dict[str, Any]:
+    started = time.perf_counter()
+    rulesets = _current(list(shipped_rulesets())) + fund_item_rulesets(fund_items, seed=seed)
+    facts = synthetic_facts(enterprises, seed=seed, inputs=inputs_of(rulesets), edge_share=0.05)
+    # The facts stay for the whole run: keep the collector from walking millions of long-lived objects.
+    gc.collect()
+    gc.freeze()
+    generated = time.perf_counter() - started
+
+    t0 = time.perf_counter()
+    frame = build_frame(facts)
+    frame_seconds = time.perf_counter() - t0
+
+    measured_funds = 0
+    fund_message_seconds = 0.0
+    sample_rows = list(range(min(sample, enterprises)))
+    agree_rows = sample_rows[: min(len(sample_rows), 200)]
+    per_ruleset: list[dict[str, Any]] = []
+    kept: list[pl.DataFrame] = []
+    evaluate_seconds = keep_seconds = message_seconds = per_row_seconds = 0.0
+    sentences = disagreements = 0
+    for rs in rulesets:
+        as_of = _as_of(rs)
+        t = time.perf_counter()
+        vr = evaluate_frame(rs, frame, as_of=as_of)
+        spent = time.perf_counter() - t
+        evaluate_seconds += spent
+        t = time.perf_counter()
+        kept.append(vr.long())
+        keep_seconds += time.perf_counter() - t
+        fund = rs.code.startswith("fund_item_")
+        if not fund or measured_funds < message_funds:
+            t = time.perf_counter()
+            sentences += vr.messages().height * len(vr.codes)
+            spent_messages = time.perf_counter() - t
+            message_seconds += spent_messages
+            if fund:
+                measured_funds += 1
+                fund_message_seconds += spent_messages
+        t = time.perf_counter()
+        evaluations = [rs.evaluate(facts[i], as_of=as_of) for i in sample_rows]
+        per_row_seconds += time.perf_counter() - t
+        found = vr.criteria(agree_rows)
+        for row in agree_rows:
+            want = evaluations[row]
+            disagreements += want.result is not vr.result(row)
+            disagreements += sum(
+                1
+                for w, g in zip(want.criteria, found[row], strict=True)
+                if (w.result, w.message) != (g.result, g.message)
+            )
+        per_ruleset.append(
+            {
+                "code": rs.code,
+                "items": len(rs.codes),
+                "evaluate_ms": round(spent * 1000, 1),
+                "exact_rows": sum(vr.fallback.values()),
+                "not_vectorised": vr.unsupported,
+            }
+        )
+        del vr
+    criteria_results = sum(k.height for k in kept)
+    unmeasured = fund_items - measured_funds
+    message_estimate = message_seconds + unmeasured * fund_message_seconds / max(measured_funds, 1)
+    per_row_scale = enterprises / max(len(sample_rows), 1)
+
+    vectorised_total = evaluate_seconds + keep_seconds + message_estimate
+    return {
+        "enterprises": enterprises,
+        "rulesets": len(rulesets),
+        "shipped": sum(1 for rs in rulesets if not rs.code.startswith("fund_item_")),
+        "fund_items": fund_items,
+        "criteria_results": criteria_results,
+        "generate_seconds": round(generated, 2),
+        "frame_seconds": round(frame_seconds, 2),
+        "evaluate_seconds": round(evaluate_seconds, 3),
+        "keep_seconds": round(keep_seconds, 3),
+        "message_rulesets_measured": len(rulesets) - unmeasured,
+        "message_seconds_measured": round(message_seconds, 2),
+        "message_sentences_measured": sentences,
+        "message_seconds_estimated": round(message_estimate, 1),
+        "vectorised_with_messages_seconds": round(vectorised_total, 1),
+        "per_row_sample": len(sample_rows),
+        "per_row_seconds_measured": round(per_row_seconds, 2),
+        "per_row_seconds_extrapolated": round(per_row_seconds * per_row_scale, 1),
+        "agreement_rows": len(agree_rows),
+        "disagreements": disagreements,
+        "target_seconds": TARGET_SECONDS,
+        "ok": disagreements == 0 and vectorised_total < TARGET_SECONDS,
+        "per_ruleset": per_ruleset,
+        "wall_seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def print_rules(result: dict[str, Any]) -> None:
+    n = result["enterprises"]
+    print()
+    print(
+        f"全区规则评价（{n} 家企业 × {result['rulesets']} 个规则集：{result['shipped']} 个正式 + "
+        f"{result['fund_items']} 个生成的申报项目；每项判定结果 {result['criteria_results']} 条全部保留）"
+    )
+    per_row_scale = n // max(result["per_row_sample"], 1)
+    rows = [
+        ["(a) 由内存中的企业数据构建宽表", f"{result['frame_seconds']:.2f} 秒", ""],
+        ["(b) 向量化评价（结果、实际值、得分）", f"{result['evaluate_seconds']:.2f} 秒", ""],
+        ["    保留每项结果（企业×判定项长表）", f"{result['keep_seconds']:.2f} 秒", ""],
+        [
+            f"    写出全部中文说明（{result['message_rulesets_measured']} 个规则集实测 "
+            f"{result['message_seconds_measured']:.1f} 秒，其余按实测的申报项目平均推算）",
+            f"{result['message_seconds_estimated']:.1f} 秒",
+            "部分推算",
+        ],
+        ["    (b) 合计（含说明）", f"{result['vectorised_with_messages_seconds']:.1f} 秒",
+         f"目标 < {result['target_seconds']} 秒 {'✓' if result['ok'] else '✗ 超标'}"],
+        [
+            f"(c) 逐企业引擎（{result['per_row_sample']} 家实测 "
+            f"{result['per_row_seconds_measured']:.1f} 秒 ×{per_row_scale}）",
+            f"{result['per_row_seconds_extrapolated']:.1f} 秒",
+            "推算",
+        ],
+    ]  # fmt: skip
+    print(table(["", "用时", ""], rows, right=(1,)))
+    exact = sum(r["exact_rows"] for r in result["per_ruleset"])
+    slow = sorted(result["per_ruleset"], key=lambda r: -r["evaluate_ms"])[:3]
+    print(
+        f"（两条路径在 {result['agreement_rows']} 家企业上比对结果与说明：不一致 {result['disagreements']} 处；"
+        f"浮点无法判定、改走精确路径的企业×判定项 {exact} 个；最慢的规则集："
+        + "、".join(f"{r['code']} {r['evaluate_ms']:.0f} 毫秒" for r in slow)
+        + "）"
+    )
+    missing = {r["code"]: r["not_vectorised"] for r in result["per_ruleset"] if r["not_vectorised"]}
+    if missing:
+        print(f"（未向量化、逐企业计算的判定项：{missing}）")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="全区规则评价基准（向量化与逐企业两条路径）")
+    parser.add_argument("--enterprises", type=int, default=50_000, help="企业数（默认 50000）")
+    parser.add_argument("--fund-items", type=int, default=50, help="生成的申报项目规则集个数（默认 50）")
+    parser.add_argument("--sample", type=int, default=500, help="逐企业引擎实测的企业数（默认 500，再推算）")
+    parser.add_argument(
+        "--message-funds", type=int, default=5, help="全部企业实测写出说明的申报项目个数（默认 5，其余按平均推算）"
+    )
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--out", type=Path, help="把结果写成 JSON 文件")
+    args = parser.parse_args(argv)
+    result = run(args.enterprises, args.fund_items, args.sample, args.message_funds, args.seed)
+    print_rules(result)
+    if args.out:
+        args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
