@@ -48,7 +48,9 @@ def seed_annual_facts(*, today: dt.date, seed: int) -> DemoFactsResult:
     for pk, above in enterprises.order_by("pk"):
         count += 1
         holder = pk in hnte
-        revenue = math.exp(rng.gauss(math.log(12000 if above else 1200), 0.8))
+        revenue = math.exp(rng.gauss(math.log(12000 if above else 600), 0.8 if above else 0.7))
+        if not above and rng.random() < 0.97:
+            revenue = min(revenue, rng.uniform(1500, 1990))  # below the 规上 line, as the statistics say
         growth = rng.gauss(0.12 if holder else 0.06, 0.15)
         staff = max(8, int(revenue / rng.uniform(60, 160)))
         rd_ratio = rng.uniform(0.04, 0.09) if holder else max(0.0, rng.gauss(0.03, 0.02))
