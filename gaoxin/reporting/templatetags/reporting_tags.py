@@ -35,3 +35,11 @@ def sheet_cumulative(row: SheetRow, raw: Any) -> Decimal | None:
         return row.cumulative_of(parse_amount(raw))
     except ValueError:
         return None
+
+
+@register.simple_tag
+def round_for(year: int, month: int) -> Any:
+    """The reporting round of a period, if one was opened (e.g. to link the 研判 page's missing list to 催报)."""
+    from gaoxin.reporting.selectors import round_for_period
+
+    return round_for_period(int(year), int(month))

@@ -164,3 +164,9 @@ def test_open_round_form_and_leader_read_only(client: Client, z: dict[str, Any])
     html = client.get("/reporting/new/").content.decode()
     assert "发起填报" in html
     assert "上月报送过的企业" in html
+
+
+def test_weekly_page_links_the_missing_list_to_the_round(client: Client, z: dict[str, Any]) -> None:
+    client.force_login(z["officer"])
+    html = client.get("/monitoring/weekly/?period=2026-10").content.decode()
+    assert f"/reporting/{z['round'].pk}/?status=missing" in html
