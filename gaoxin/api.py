@@ -123,7 +123,12 @@ def _json_method_not_allowed(view: Callable[..., HttpResponse]) -> Callable[...,
 
 #: The apps' routers, mounted in this order when the URLs or the document are first built. Mounting them then,
 #: not at import, lets an app's api module import this one (pagination, limits) without an import cycle.
-APP_ROUTERS = ("gaoxin.registry.api.router", "gaoxin.indicators.api.router", "gaoxin.rules.api.router")
+APP_ROUTERS = (
+    "gaoxin.registry.api.router",
+    "gaoxin.indicators.api.router",
+    "gaoxin.rules.api.router",
+    "gaoxin.service.api.router",
+)
 
 
 class PlatformAPI(NinjaAPI):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("notifications/", include("gaoxin.notifications.urls")),
     path("rules/", include("gaoxin.rules.urls")),
     path("calendar/", include("gaoxin.workcalendar.urls")),
+    path("service/", include("gaoxin.service.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -49,6 +49,11 @@ EXPECTED_OPERATIONS = {
     "GET /api/v1/rules",
     "POST /api/v1/rules/{code}/evaluate",
     "GET /api/v1/enterprises/{enterprise_id}/rule-results",
+    "GET /api/v1/appeals",
+    "POST /api/v1/appeals",
+    "GET /api/v1/appeals/{appeal_id}",
+    "GET /api/v1/appeals/{appeal_id}/status",
+    "GET /api/v1/service/scoreboard",
 }
 ROLLUP = "GET /api/v1/indicators/rollup"
 FACTS = "GET /api/v1/enterprises/{enterprise_id}/facts"
@@ -56,7 +61,16 @@ FACTS = "GET /api/v1/enterprises/{enterprise_id}/facts"
 #: called explicitly below with known ones.
 EVALUATE = "POST /api/v1/rules/{code}/evaluate"
 RESULTS = "GET /api/v1/enterprises/{enterprise_id}/rule-results"
-EXPLICIT_ONLY = {"GET /api/v1/enterprises/{enterprise_id}", ROLLUP, FACTS, EVALUATE, RESULTS}
+EXPLICIT_ONLY = {
+    "GET /api/v1/enterprises/{enterprise_id}",
+    ROLLUP,
+    FACTS,
+    EVALUATE,
+    RESULTS,
+    "POST /api/v1/appeals",
+    "GET /api/v1/appeals/{appeal_id}",
+    "GET /api/v1/appeals/{appeal_id}/status",
+}
 
 
 @dataclass

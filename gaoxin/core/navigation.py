@@ -22,6 +22,7 @@ _ENTRIES: list[tuple[Any, str, frozenset[str]]] = [
     (_("工作台"), "core:home", frozenset(Role.values)),
     (_("经济运行"), "monitoring:cockpit", frozenset({"leader", "officer", "park_officer", "commissioner", "admin"})),
     (_("月度填报"), "reporting:round_list", frozenset({"leader", "officer", "park_officer", "commissioner", "admin"})),
+    (_("企业诉求"), "service:appeal_list", frozenset({"leader", "officer", "park_officer", "commissioner"})),
     (
         _("企业库"),
         "registry:enterprise_list",
@@ -34,8 +35,10 @@ _ENTRIES: list[tuple[Any, str, frozenset[str]]] = [
     (_("园区与产业"), "registry:structure", frozenset({"officer", "admin", "leader"})),
     (_("用户与角色"), "accounts:user_list", frozenset({"admin"})),
     (_("工作日历"), "workcalendar:year", frozenset({"admin"})),
+    (_("诉求分类"), "service:category_list", frozenset({"admin"})),
     (_("本企业信息"), "portal:profile", frozenset({"enterprise"})),
     (_("经济指标填报"), "portal:report_list", frozenset({"enterprise"})),
+    (_("我的诉求"), "service:portal_list", frozenset({"enterprise"})),
 ]
 
 

@@ -956,6 +956,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         "13726281002",
         "全区企业库（{department}）：登记、编辑、导入导出，审核企业绑定",
     ),
+    DemoAccount("service", Role.OFFICER, "罗嘉欣", "13902261010", "{department}：受理、分办、审核答复企业诉求"),
     DemoAccount(
         "park", Role.PARK_OFFICER, "黄志强", "13536281003", "仅{park}的{count}家企业，可编辑、审核本园区企业绑定"
     ),
@@ -975,7 +976,7 @@ PENDING_APPLICANT = DemoAccount(
     "13539261009",
     "已注册、待审核绑定：{enterprise}（审核通过前看不到企业数据）",
 )
-DEMO_DEPARTMENTS = {"officer": "KJCY", "commissioner": "QYFW", "finance": "CZ"}
+DEMO_DEPARTMENTS = {"officer": "KJCY", "service": "QYFW", "commissioner": "QYFW", "finance": "CZ"}
 DEMO_PARK = "NP"
 COMMISSIONER_ENTERPRISES = 30
 

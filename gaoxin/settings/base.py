@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "gaoxin.reporting",
     "gaoxin.workcalendar",
     "gaoxin.rules",
+    "gaoxin.service",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +187,22 @@ MONITORING_WARNING_POINTS = env_int("MONITORING_WARNING_POINTS", 5)
 REPORTING_DEADLINE_DAY = env_int("REPORTING_DEADLINE_DAY", 5)
 REPORTING_JUMP_THRESHOLD = env_int("REPORTING_JUMP_THRESHOLD", 30)
 REPORTING_REMINDER_DAYS = [int(d) for d in env_list("REPORTING_REMINDER_DAYS", ["3", "1"])]
+#: Enterprise service (企业服务): the service centre's department code (it triages, answers 马上办 and reviews replies);
+#: the "124" rule — respond within 1 working hour, 咨询 in 2 working days, other appeals in 4; a misrouted item may be
+#: returned within 2 working days; office hours for the hour limit; reminders this many working days before a due
+#: date; unrated replies closed after this many working days; the largest attachment.
+SERVICE_CENTRE_DEPARTMENT = env_str("SERVICE_CENTRE_DEPARTMENT", "QYFW")
+SERVICE_RESPONSE_HOURS = env_int("SERVICE_RESPONSE_HOURS", 1)
+SERVICE_CONSULTATION_DAYS = env_int("SERVICE_CONSULTATION_DAYS", 2)
+SERVICE_APPEAL_DAYS = env_int("SERVICE_APPEAL_DAYS", 4)
+SERVICE_RETURN_DAYS = env_int("SERVICE_RETURN_DAYS", 2)
+SERVICE_EXTENSION_MAX_DAYS = env_int("SERVICE_EXTENSION_MAX_DAYS", 10)
+SERVICE_OFFICE_HOURS = env_str("SERVICE_OFFICE_HOURS", "09:00-12:00,14:00-18:00")
+SERVICE_REMINDER_WORKDAYS = [int(d) for d in env_list("SERVICE_REMINDER_WORKDAYS", ["1"])]
+SERVICE_AUTO_CLOSE_DAYS = env_int("SERVICE_AUTO_CLOSE_DAYS", 5)
+SERVICE_ATTACHMENT_MAX_BYTES = env_int("SERVICE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+#: Commissioners (挂点服务): each assigned enterprise should be visited at least this often (days).
+SERVICE_VISIT_INTERVAL_DAYS = env_int("SERVICE_VISIT_INTERVAL_DAYS", 30)
 
 LOGGING = {
     "version": 1,

@@ -73,7 +73,7 @@ def test_officer_builds_and_publishes_a_rule_set(page: Any, shots: Any) -> None:
     page.wait_for_selector("#dry-run-result")
     assert "符合 1 · 不符合 1 · 待核实 0" in page.inner_text("#dry-run-result")
     assert "通过" in page.inner_text("#case-results")
-    shots(page, "60-rule-editor", full_page=True)
+    shots(page, "70-rule-editor", full_page=True)
     page.click("#publish")
     page.wait_for_selector("#rulesets")
     version = RuleSetVersion.objects.get(code="fund_rd_bonus")
@@ -87,4 +87,4 @@ def test_officer_builds_and_publishes_a_rule_set(page: Any, shots: Any) -> None:
     text = card.inner_text()
     assert "不符合" in text
     assert "300万元" in text
-    shots(page, "61-profile-rule-results", full_page=True)
+    shots(page, "71-profile-rule-results", full_page=True)

@@ -129,6 +129,7 @@ def test_navigation_and_page_in_english(client) -> None:
         "Workbench",
         "Economy",
         "Monthly reporting",
+        "Enterprise appeals",
         "Enterprise registry",
         "Cultivation lists",
         "Expiring qualifications",
@@ -162,6 +163,7 @@ def test_navigation_follows_the_active_language() -> None:
         "Parks and industries",
         "Users and roles",
         "Working-day calendar",
+        "Appeal categories",
     ]
     assert chinese == [
         "工作台",
@@ -173,6 +175,7 @@ def test_navigation_follows_the_active_language() -> None:
         "园区与产业",
         "用户与角色",
         "工作日历",
+        "诉求分类",
     ]
 
 

@@ -16,6 +16,7 @@ from gaoxin.registry.catalogue import QUALIFICATION_TYPES
 from gaoxin.reporting.demo import seed_rounds
 from gaoxin.rules.demo import seed_annual_facts
 from gaoxin.rules.services import evaluate_registry
+from gaoxin.service.demo import seed_appeals
 
 _TYPE_NAMES = {code: name for code, name, *_rest in QUALIFICATION_TYPES}
 
@@ -60,6 +61,7 @@ class Command(BaseCommand):
         rounds = seed_rounds(today=timezone.localdate(), seed=options["seed"])
         yearly = seed_annual_facts(today=timezone.localdate(), seed=options["seed"])
         evaluation = evaluate_registry(trigger="演示数据")
+        appeals = seed_appeals(today=timezone.localdate(), seed=options["seed"])
         if options["json"]:
             payload = result.as_json() | {
                 "monthly": {"enterprises": facts.enterprises, "facts": facts.facts, "periods": facts.periods},
@@ -75,6 +77,7 @@ class Command(BaseCommand):
             f"年度目标 {facts.targets} 项，用时 {time.perf_counter() - started:.1f} 秒。"
         )
         self.stdout.write(f"填报批次：今年 {rounds.rounds} 个月，最近一期尚有 {rounds.pending} 家未报（可催报）。")
+        self.stdout.write(appeals.summary())
         self.stdout.write(
             f"年度数据：{yearly.enterprises} 家企业近三年 {yearly.facts} 条；全库评估 {evaluation.rulesets} 个规则集，"
             f"{evaluation.results} 条结果，用时 {evaluation.seconds} 秒。"
