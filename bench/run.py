@@ -20,6 +20,10 @@
 (d) registry-wide rules evaluation — bench/rules_bench.py: 50,000 generated enterprises × the shipped rule sets and
     50 generated fund-item rule sets, vectorised and per enterprise (no database). `--only rules` runs only this.
 
+(e) enterprise service scoreboard — bench/service_bench.py: a year of 20,000 appeals across 30 departments in a
+    scratch SQLite file; the scoreboard selector, the scoreboard page and the overdue notice page as a leader, 30 runs
+    each. Target: median under 300 ms. `--only service` runs only this, `--skip-service` leaves it out.
+
 Every run works in scratch databases: the developer's var/db.sqlite3 is never touched. Options shrink the run
 for a quick look, e.g. `python bench/run.py --enterprises 5000 --import-rows 2000 --requests 10`, or only the
 rollups: `python bench/run.py --skip-import --skip-list`.
@@ -122,6 +126,18 @@ def run_rules(enterprises: int) -> dict[str, Any]:
             cwd=ROOT,
             env=django_env(),
             check=True,
+        )
+        result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+        return result
+
+
+def run_service() -> dict[str, Any]:
+    """(e) the service scoreboard — bench/service_bench.py (its own scratch SQLite file; prints its table)."""
+    _step("部门考核：生成一年 20000 件企业诉求（30 个承办部门），测考核选择器、考核页和逾期通报页各 30 次 …")
+    with tempfile.TemporaryDirectory(prefix="gaoxin-bench-") as tmp:
+        out = Path(tmp) / "service.json"
+        subprocess.run(
+            [PYTHON, str(BENCH / "service_bench.py"), "--out", str(out)], cwd=ROOT, env=django_env(), check=True
         )
         result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
         return result
@@ -454,10 +470,14 @@ def main() -> None:
     parser.add_argument("--rollup-cockpit-runs", type=int, default=10, help="驾驶舱整页的请求次数（默认 10）")
     parser.add_argument("--skip-rules", action="store_true", help="不跑全区规则评价基准")
     parser.add_argument("--rules-enterprises", type=int, default=50000, help="规则评价基准的企业数（默认 50000）")
-    parser.add_argument("--only", choices=("rules",), help="只跑某一项基准（rules：全区规则评价）")
+    parser.add_argument("--skip-service", action="store_true", help="不跑部门考核基准")
+    parser.add_argument(
+        "--only", choices=("rules", "service"), help="只跑某一项基准（rules：全区规则评价；service：部门考核）"
+    )
     args = parser.parse_args()
-    if args.only == "rules":
+    if args.only:
         args.skip_import, args.skip_list, args.rollup_zone = True, True, "none"
+        args.skip_rules, args.skip_service = args.only != "rules", args.only != "service"
 
     started = time.perf_counter()
     report: dict[str, Any] = {
@@ -501,6 +521,8 @@ def main() -> None:
                 report["rollup"]["large_last_run"] = json.loads(LARGE_RESULTS.read_text(encoding="utf-8"))
     if not args.skip_rules:
         report["rules"] = run_rules(args.rules_enterprises)
+    if not args.skip_service:
+        report["service"] = run_service()
     report["total_seconds"] = round(time.perf_counter() - started, 1)
 
     if "import" in report:

@@ -12,6 +12,8 @@ takes an id, so a client generated from it knows all the answers it can get.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -31,6 +33,20 @@ from gaoxin.core.errors import DomainError, NotFound
 
 #: The largest id a client may send (a signed 64-bit integer, the range of the primary keys).
 MAX_ID = 2**63 - 1
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def iso_date_only(value: Any) -> Any:
+    """A date query parameter as the document says, YYYY-MM-DD: pydantic alone would also take a number as a Unix
+    timestamp ("715010" → 1970-01-09), which a client never means. Use as a `mode="before"` field validator."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return value
+    raise ValueError("date must be written YYYY-MM-DD")
+
+
 #: Page size limits of every list endpoint: lists are paged in the database, never materialised whole.
 PAGE_SIZE_DEFAULT = 50
 PAGE_SIZE_MAX = 200

@@ -13,8 +13,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Body, Field, Path, Query, Router, Schema
+from pydantic import field_validator
 
-from gaoxin.api import MAX_ID
+from gaoxin.api import MAX_ID, iso_date_only
 from gaoxin.rules import selectors, services
 from gaoxin.rules.facts import facts_documents
 
@@ -69,6 +70,12 @@ class EvaluationOut(Schema):
 
 class EvaluateQuery(Schema):
     as_of: dt.date | None = Field(None, description="评估基准日（默认今天）")
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _iso(cls, value: Any) -> Any:
+        return iso_date_only(value)
+
     enterprise_id: int | None = Field(
         None, ge=1, le=MAX_ID, description="平台内企业的 ID：评估该企业（须在您的数据范围内），此时请求体传 {}"
     )

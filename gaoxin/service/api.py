@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import field_validator
 
 from gaoxin.accounts.roles import Role
-from gaoxin.api import MAX_ID, ErrorOut, Pagination
+from gaoxin.api import MAX_ID, ErrorOut, Pagination, iso_date_only
 from gaoxin.core.errors import ValidationFailed
 from gaoxin.service import selectors, services
 from gaoxin.service.models import Appeal, AppealStatus, HandlingMode
@@ -245,6 +246,11 @@ def appeal_create(request: HttpRequest, payload: AppealIn) -> Status[dict[str, A
 class ScoreQuery(Schema):
     start: dt.date | None = Field(None, description="开始日期（默认今年1月1日）")
     end: dt.date | None = Field(None, description="结束日期（默认今天）")
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _iso(cls, value: Any) -> Any:
+        return iso_date_only(value)
 
 
 class ScoreRowOut(Schema):

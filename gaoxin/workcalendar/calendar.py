@@ -42,6 +42,8 @@ class WorkCalendar:
     overrides: Mapping[dt.date, tuple[bool, str]] = field(default_factory=dict)
     complete_years: frozenset[int] = frozenset()
     unknown_years: set[int] = field(default_factory=set)
+    #: Answers already looked up: a page counting many time limits asks about the same days again and again.
+    _workdays: dict[dt.date, bool] = field(default_factory=dict, repr=False, compare=False)
 
     def info(self, day: dt.date) -> DayInfo:
         if day in self.overrides:
@@ -63,7 +65,10 @@ class WorkCalendar:
         return DayInfo(day, not on_holiday, name if on_holiday else "", "official")
 
     def is_workday(self, day: dt.date) -> bool:
-        return self.info(day).is_workday
+        known = self._workdays.get(day)
+        if known is None:
+            known = self._workdays[day] = self.info(day).is_workday
+        return known
 
     def add_working_days(self, received: dt.date, days: int) -> dt.date:
         """The last day of a limit of `days` working days for something received on `received` (not counted)."""
