@@ -24,6 +24,7 @@ def test_a_year_in_the_zones_proportions() -> None:
     assert (result.appeals, result.immediate, result.dispatched) == (832, 563, 269)
     assert Appeal.objects.count() == 832
     assert 1 <= result.open <= 8
+    assert result.open == Appeal.objects.filter(status=AppealStatus.HANDLING).count()  # the count is the data's
     assert result.reopened >= 1
     leader = f.leader()
     summary = selectors.zone_summary(leader, today - dt.timedelta(days=364), today)
