@@ -26,7 +26,6 @@ from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import ROLE_BY_LABEL, Role
 from gaoxin.accounts.services import one_time_password
 from gaoxin.core import audit
-from gaoxin.core.errors import PermissionDenied
 from gaoxin.core.importing import (
     CREATED,
     UNCHANGED,
@@ -48,6 +47,7 @@ from gaoxin.core.importing import (
 )
 from gaoxin.core.models import AuditAction, AuditEntry
 from gaoxin.core.normalize import CellError
+from gaoxin.core.permissions import require
 from gaoxin.registry.identity import check_uscc
 from gaoxin.registry.models import Department, Enterprise, Park
 
@@ -168,9 +168,7 @@ def import_users(
     """Create or update accounts by 用户名. New users' one-time passwords are in `result.extra["passwords"]`
     as (username, full name, role label, password), only when the import was committed."""
     if actor is not None:
-        decision = permissions.can_manage_users(actor)
-        if not decision:
-            raise PermissionDenied(decision.reason)
+        require(permissions.can_manage_users(actor))
     result = ImportResult(title=_("用户导入"), dry_run=dry_run)
     result.extra["passwords"] = []
     table = read_table(open_workbook(source, filename=filename), USER_COLUMNS, result)

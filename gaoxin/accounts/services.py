@@ -19,17 +19,13 @@ from gaoxin.accounts import permissions
 from gaoxin.accounts.models import ApiToken, BindingStatus, EnterpriseBinding, User
 from gaoxin.accounts.roles import Role
 from gaoxin.core import audit
-from gaoxin.core.errors import Conflict, PermissionDenied, ValidationFailed
+from gaoxin.core.errors import Conflict, ValidationFailed
 from gaoxin.core.models import AuditAction
+from gaoxin.core.permissions import require
 from gaoxin.registry.identity import check_uscc
 from gaoxin.registry.models import Department, Enterprise, Park
 
 TOKEN_PREFIX = "gx_"  # noqa: S105 (a public prefix, not a secret)
-
-
-def _deny(decision: permissions.Decision) -> None:
-    if not decision:
-        raise PermissionDenied(decision.reason)
 
 
 def one_time_password() -> str:
@@ -80,7 +76,7 @@ def user_create(
 ) -> tuple[User, str]:
     """Create a user with a one-time password (returned once) that must be changed at first login."""
     if actor is not None:
-        _deny(permissions.can_manage_users(actor))
+        require(permissions.can_manage_users(actor))
     username = username.strip()
     if not username:
         raise ValidationFailed(_("用户名：不能为空"))
@@ -120,7 +116,7 @@ USER_FIELDS = ("full_name", "phone", "email", "role", "department", "enterprise"
 
 @transaction.atomic
 def user_update(*, actor: Any, user: User, data: dict[str, Any], parks: Iterable[Park] | None = None) -> User:
-    _deny(permissions.can_manage_users(actor))
+    require(permissions.can_manage_users(actor))
     if user.pk == actor.pk and (data.get("role", user.role) != Role.ADMIN or data.get("is_active") is False):
         raise ValidationFailed(_("不能取消自己的管理员角色或停用自己"))
     before = audit.snapshot(user, [f for f in USER_FIELDS if f in data])
@@ -141,7 +137,7 @@ def user_update(*, actor: Any, user: User, data: dict[str, Any], parks: Iterable
 
 @transaction.atomic
 def user_reset_password(*, actor: Any, user: User) -> str:
-    _deny(permissions.can_manage_users(actor))
+    require(permissions.can_manage_users(actor))
     clear = one_time_password()
     user.set_password(clear)
     user.must_change_password = True
@@ -216,14 +212,14 @@ def binding_approve(
     *, actor: Any, binding: EnterpriseBinding, enterprise: Enterprise | None = None
 ) -> EnterpriseBinding:
     """Bind the user to the enterprise. `enterprise` lets the officer pick the match when the USCC was unknown."""
-    _deny(permissions.can_decide_binding(actor, binding))
+    require(permissions.can_decide_binding(actor, binding))
     if binding.status != BindingStatus.PENDING:
         raise Conflict(_("该申请已处理"))
     target = enterprise or binding.enterprise or Enterprise.objects.filter(uscc=binding.uscc).first()
     if target is None:
         raise ValidationFailed(_("企业库中没有该统一社会信用代码的企业，请先登记企业再审核"))
     binding.enterprise = target
-    _deny(permissions.can_decide_binding(actor, binding))
+    require(permissions.can_decide_binding(actor, binding))
     binding.status = BindingStatus.APPROVED
     binding.decided_by = actor
     binding.decided_at = timezone.now()
@@ -243,7 +239,7 @@ def binding_approve(
 
 @transaction.atomic
 def binding_reject(*, actor: Any, binding: EnterpriseBinding, reason: str) -> EnterpriseBinding:
-    _deny(permissions.can_decide_binding(actor, binding))
+    require(permissions.can_decide_binding(actor, binding))
     if binding.status != BindingStatus.PENDING:
         raise Conflict(_("该申请已处理"))
     if not reason.strip():
@@ -270,7 +266,7 @@ def _digest(token: str) -> str:
 def api_token_issue(*, actor: Any, user: User, name: str = "", expires_days: int | None = None) -> tuple[ApiToken, str]:
     """A token that carries exactly `user`'s role and scope. The clear token is returned once, never stored."""
     if actor is not None:
-        _deny(permissions.can_manage_users(actor))
+        require(permissions.can_manage_users(actor))
     if not user.is_active:
         raise ValidationFailed(_("停用的用户不能签发接口令牌"))
     clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -284,7 +280,7 @@ def api_token_issue(*, actor: Any, user: User, name: str = "", expires_days: int
 def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     """A user revokes their own token, an administrator anyone's; actor None is IT staff at the command line."""
     if actor is not None and token.user_id != getattr(actor, "pk", None):
-        _deny(permissions.can_manage_users(actor))
+        require(permissions.can_manage_users(actor))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     audit.record(actor=actor, action=AuditAction.UPDATE, target=token, changes={"状态": ["有效", "已吊销"]})

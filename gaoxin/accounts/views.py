@@ -18,6 +18,7 @@ from gaoxin.accounts.roles import Role
 from gaoxin.core.errors import DomainError, PermissionDenied
 from gaoxin.core.forms import attach_error
 from gaoxin.core.http import AuthedRequest
+from gaoxin.core.permissions import require
 
 
 class LoginView(auth_views.LoginView):
@@ -112,9 +113,7 @@ def binding_decide(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def user_list(request: AuthedRequest) -> HttpResponse:
-    decision = permissions.can_manage_users(request.user)
-    if not decision:
-        raise PermissionDenied(decision.reason)
+    require(permissions.can_manage_users(request.user))
     form = forms.UserFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     qs = selectors.user_list(request.user, q=data.get("q", ""), role=data.get("role", ""))
@@ -167,9 +166,7 @@ def _save_user(request: AuthedRequest, form: forms.UserForm, user=None) -> HttpR
 
 @login_required
 def user_create(request: AuthedRequest) -> HttpResponse:
-    decision = permissions.can_manage_users(request.user)
-    if not decision:
-        raise PermissionDenied(decision.reason)
+    require(permissions.can_manage_users(request.user))
     form = forms.UserForm(request.POST or None, initial={"role": Role.OFFICER, "is_active": True})
     if request.method == "POST" and form.is_valid():
         response = _save_user(request, form)

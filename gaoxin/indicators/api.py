@@ -27,7 +27,8 @@ from pydantic import field_validator
 
 from gaoxin.accounts.roles import ZONE_WIDE_ROLES, Role
 from gaoxin.api import MAX_ID, Pagination
-from gaoxin.core.errors import NotFound, PermissionDenied
+from gaoxin.core.errors import NotFound
+from gaoxin.core.permissions import require
 from gaoxin.indicators import permissions, selectors
 from gaoxin.indicators.models import Aggregation, Fact, Indicator
 from gaoxin.indicators.rollups import rollup
@@ -53,9 +54,7 @@ FORBIDDEN = _error("您的角色不能查看经济运行监测（专家、财政
 
 
 def _require_monitoring(request: HttpRequest) -> None:
-    decision = permissions.can_view_monitoring(request.user)
-    if not decision:
-        raise PermissionDenied(decision.reason)
+    require(permissions.can_view_monitoring(request.user))
 
 
 # Catalogue ---------------------------------------------------------------------------------------------------

@@ -33,7 +33,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gaoxin.core import audit, normalize, signals
-from gaoxin.core.errors import PermissionDenied
 from gaoxin.core.importing import (
     CREATED,
     HEADER_SCAN_ROWS,
@@ -61,6 +60,7 @@ from gaoxin.core.importing import (
 )
 from gaoxin.core.models import AuditAction, AuditEntry
 from gaoxin.core.normalize import CellError
+from gaoxin.core.permissions import require
 from gaoxin.indicators import permissions
 from gaoxin.indicators.models import (
     Aggregation,
@@ -84,11 +84,6 @@ BATCH_SIZE = 500
 #: Figures are stored with 4 decimals (万元 to the yuan); more digits (Excel's 0.30000000000000004) are rounded.
 PLACES = Decimal("0.0001")
 LIMIT = Decimal("1e16")
-
-
-def _require(decision: Any) -> None:
-    if not decision:
-        raise PermissionDenied(decision.reason)
 
 
 def _reason(filename: str | None) -> str:
@@ -407,7 +402,7 @@ def import_indicators(
     filename: str | None = None,
 ) -> ImportResult:
     """Store monthly figures by USCC + 统计期 + indicator. `cumulative` reads every indicator column as 1-N月."""
-    _require(permissions.can_import(actor, "indicators"))
+    require(permissions.can_import(actor, "indicators"))
     result = ImportResult(title=_("月度指标导入"), dry_run=dry_run)
     book = open_workbook(source, filename=filename)
     headers = _IndicatorHeaders(
@@ -747,7 +742,7 @@ def import_annual_facts(
 ) -> ImportResult:
     """Upsert yearly facts by USCC + 年度 + fact; `torch` reads the 火炬统计 layout (field codes, money in 千元).
     Counts are per row (enterprise and year): new when none of its facts was stored, updated when any changed."""
-    _require(permissions.can_import(actor, "annual_facts"))
+    require(permissions.can_import(actor, "annual_facts"))
     result = ImportResult(title=_("火炬统计导入") if torch else _("企业年度数据导入"), dry_run=dry_run)
     book = open_workbook(source, filename=filename)
     headers = _FactHeaders(torch)
@@ -945,7 +940,7 @@ def import_targets(
     filename: str | None = None,
 ) -> ImportResult:
     """Upsert annual targets by 年度 + 范围 + 指标 + 目标类型. An empty 下达单位 keeps the stored one."""
-    _require(permissions.can_import(actor, "targets"))
+    require(permissions.can_import(actor, "targets"))
     result = ImportResult(title=_("年度目标导入"), dry_run=dry_run)
     table = read_table(open_workbook(source, filename=filename), TARGET_COLUMNS, result)
     if table is None:

@@ -15,8 +15,9 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from gaoxin.core import audit
-from gaoxin.core.errors import Conflict, PermissionDenied, ValidationFailed
+from gaoxin.core.errors import Conflict, ValidationFailed
 from gaoxin.core.models import AuditAction, AuditEntry
+from gaoxin.core.permissions import require
 from gaoxin.indicators import permissions
 from gaoxin.indicators.models import Fact, FactSource, Indicator, OfficialRate, Target, TargetKind, Temporal
 from gaoxin.indicators.series import CARRIED, Reported, build_series
@@ -211,15 +212,10 @@ TARGET_FIELDS = ("year", "park", "indicator", "kind", "value", "issuer")
 RATE_FIELDS = ("indicator", "year", "month", "park", "rate", "source")
 
 
-def _require(decision: Any) -> None:
-    if not decision:
-        raise PermissionDenied(decision.reason)
-
-
 @transaction.atomic
 def target_save(*, actor: Any, data: dict[str, Any], target: Target | None = None) -> Target:
     """Create or change an annual target (FORMATS.md 1e); one per year, scope, indicator and kind."""
-    _require(permissions.can_manage_targets(actor))
+    require(permissions.can_manage_targets(actor))
     duplicate = Target.objects.filter(
         year=data["year"], park=data.get("park"), indicator=data["indicator"], kind=data["kind"]
     )
@@ -235,7 +231,7 @@ def target_save(*, actor: Any, data: dict[str, Any], target: Target | None = Non
 @transaction.atomic
 def official_rate_save(*, actor: Any, data: dict[str, Any], rate: OfficialRate | None = None) -> OfficialRate:
     """Record the statistics bureau's growth rate for the zone or a park and 1-N月 (增加值 at comparable prices)."""
-    _require(permissions.can_manage_targets(actor))
+    require(permissions.can_manage_targets(actor))
     if not 1 <= data["month"] <= 12:
         raise ValidationFailed(_("月份应在1到12之间：%(month)s") % {"month": data["month"]}, data={"field": "month"})
     duplicate = OfficialRate.objects.filter(
@@ -250,7 +246,7 @@ def official_rate_save(*, actor: Any, data: dict[str, Any], rate: OfficialRate |
 
 @transaction.atomic
 def target_delete(*, actor: Any, target: Target) -> None:
-    _require(permissions.can_manage_targets(actor))
+    require(permissions.can_manage_targets(actor))
     audit.record(actor=actor, action=AuditAction.DELETE, target=target, changes={"年度目标": [str(target), None]})
     target.delete()
 

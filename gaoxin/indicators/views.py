@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy
 
 from gaoxin.accounts.roles import ZONE_WIDE_ROLES
 from gaoxin.core import display, formulas, normalize
-from gaoxin.core.errors import DomainError, NotFound, PermissionDenied
+from gaoxin.core.errors import DomainError, NotFound
 from gaoxin.core.excel import table_xlsx, xlsx_response
 from gaoxin.core.forms import attach_error
 from gaoxin.core.http import AuthedRequest
+from gaoxin.core.permissions import require
 from gaoxin.indicators import analysis, forms, permissions, selectors, services
 from gaoxin.indicators.models import Indicator, Target
 from gaoxin.indicators.rollups import GROUPINGS, Rollup, lower_is_better, period_end, rollup
@@ -36,9 +37,7 @@ GROUP_LABELS = {
 
 
 def _require(request: AuthedRequest) -> None:
-    decision = permissions.can_view_monitoring(request.user)
-    if not decision:
-        raise PermissionDenied(decision.reason)
+    require(permissions.can_view_monitoring(request.user))
 
 
 def _period(request: AuthedRequest, indicator: Indicator | None = None) -> tuple[int, int]:
@@ -399,9 +398,7 @@ def targets(request: AuthedRequest) -> HttpResponse:
 def _edit(
     request: AuthedRequest, form_class: Any, service: Any, keyword: str, instance: Any, label: str
 ) -> HttpResponse:
-    decision = permissions.can_manage_targets(request.user)
-    if not decision:
-        raise PermissionDenied(decision.reason)
+    require(permissions.can_manage_targets(request.user))
     form = form_class(request.POST or None, instance=instance, initial={"year": _year(request)})
     if request.method == "POST" and form.is_valid():
         kwargs: dict[str, Any] = {"actor": request.user, "data": form.cleaned_data}

@@ -29,7 +29,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gaoxin.core import audit, normalize, signals
-from gaoxin.core.errors import PermissionDenied
 from gaoxin.core.importing import (
     CREATED,
     UNCHANGED,
@@ -58,6 +57,7 @@ from gaoxin.core.importing import (
 )
 from gaoxin.core.models import AuditAction, AuditEntry
 from gaoxin.core.normalize import CellError
+from gaoxin.core.permissions import require
 from gaoxin.registry import permissions, selectors
 from gaoxin.registry.identity import check_uscc, search_text
 from gaoxin.registry.models import (
@@ -85,11 +85,6 @@ EXAMPLE_USCC = "91440400MA4UJ3XX1U"
 
 USCC_LABEL = "统一社会信用代码"
 USCC_ALIASES = ("信用代码", "社会信用代码", "统一信用代码", "统一代码", "USCC")
-
-
-def _require(decision: permissions.Decision) -> None:
-    if not decision:
-        raise PermissionDenied(decision.reason)
 
 
 def _reason(filename: str | None) -> str:
@@ -378,7 +373,7 @@ def import_enterprises(
 ) -> ImportResult:
     """Upsert the registry by USCC. `actor` None is the command line (系统); a user must be allowed to import."""
     if actor is not None:
-        _require(permissions.can_import_registry(actor))
+        require(permissions.can_import_registry(actor))
     result = ImportResult(title=_("企业名录导入"), dry_run=dry_run, partial=partial)
     table = read_table(open_workbook(source, filename=filename), ENTERPRISE_COLUMNS, result)
     if table is None:
@@ -612,7 +607,7 @@ def import_qualifications(
 ) -> ImportResult:
     """Upsert qualifications by USCC + 资质类型 + 证书编号 (or 认定日期 when there is no certificate number)."""
     if actor is not None:
-        _require(permissions.can_import_registry(actor))
+        require(permissions.can_import_registry(actor))
     result = ImportResult(title=_("资质导入"), dry_run=dry_run, partial=partial)
     table = read_table(open_workbook(source, filename=filename), QUALIFICATION_COLUMNS, result)
     if table is None:
@@ -957,7 +952,7 @@ def import_zone(
 ) -> ImportResult:
     """Set up or extend the zone's structure from one workbook (sheets 园区, 部门, 产业, 产业链)."""
     if actor is not None:
-        _require(permissions.can_manage_structure(actor))
+        require(permissions.can_manage_structure(actor))
     result = ImportResult(title=_("园区结构导入"), dry_run=dry_run, multi_sheet=True)
     book = open_workbook(source, filename=filename)
     tables: dict[str, Table | None] = {}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from gaoxin.core import audit, signals
 from gaoxin.core.errors import Conflict, PermissionDenied, ValidationFailed
 from gaoxin.core.models import AuditAction
+from gaoxin.core.permissions import require
 from gaoxin.registry import permissions
 from gaoxin.registry.identity import check_uscc, search_text
 from gaoxin.registry.models import (
@@ -55,11 +56,6 @@ OFFICER_FIELDS = (
 CONTACT_FIELDS = ("contact_name", "contact_phone", "finance_contact_name", "finance_contact_phone", "email")
 
 
-def _deny(decision: permissions.Decision) -> None:
-    if not decision:
-        raise PermissionDenied(decision.reason)
-
-
 def _refresh_search_text(enterprise: Enterprise, former: list[str] | None = None) -> None:
     if former is None:
         former = list(enterprise.former_names.values_list("name", flat=True)) if enterprise.pk else []
@@ -78,7 +74,7 @@ def validated_uscc(raw: Any, *, override_reason: str = "") -> tuple[str, str]:
 
 @transaction.atomic
 def enterprise_create(*, actor: Any, data: Mapping[str, Any], uscc_override_reason: str = "") -> Enterprise:
-    _deny(permissions.can_create_enterprise(actor))
+    require(permissions.can_create_enterprise(actor))
     code, override = validated_uscc(data.get("uscc"), override_reason=uscc_override_reason)
     if Enterprise.objects.filter(uscc=code).exists():
         raise Conflict(_("统一社会信用代码 %(code)s 已在企业库中") % {"code": code}, data={"field": "uscc"})
@@ -129,7 +125,7 @@ def _apply(enterprise: Enterprise, data: Mapping[str, Any], fields: tuple[str, .
 @transaction.atomic
 def enterprise_update(*, actor: Any, enterprise: Enterprise, data: Mapping[str, Any], reason: str = "") -> Enterprise:
     """An officer's edit. Renaming keeps the old name as a former name; moving park needs the new park in scope."""
-    _deny(permissions.can_edit_enterprise(actor, enterprise))
+    require(permissions.can_edit_enterprise(actor, enterprise))
     new_park = data.get("park")
     if new_park is not None and actor.role == "park_officer" and not actor.parks.filter(pk=new_park.pk).exists():
         raise PermissionDenied(_("不能把企业移到您负责范围以外的园区"))
@@ -154,7 +150,7 @@ def enterprise_update(*, actor: Any, enterprise: Enterprise, data: Mapping[str, 
 @transaction.atomic
 def enterprise_update_contacts(*, actor: Any, enterprise: Enterprise, data: Mapping[str, Any]) -> Enterprise:
     """The enterprise's own edit of its contacts, from the portal. Other fields in `data` are ignored."""
-    _deny(permissions.can_edit_own_contacts(actor, enterprise))
+    require(permissions.can_edit_own_contacts(actor, enterprise))
     changes = _apply(enterprise, data, CONTACT_FIELDS)
     if changes:
         enterprise.save(update_fields=[*CONTACT_FIELDS, "updated_at"])
@@ -193,7 +189,7 @@ def qualification_validate(data: Mapping[str, Any]) -> None:
 
 @transaction.atomic
 def qualification_create(*, actor: Any, enterprise: Enterprise, data: Mapping[str, Any]) -> Qualification:
-    _deny(permissions.can_edit_enterprise(actor, enterprise))
+    require(permissions.can_edit_enterprise(actor, enterprise))
     qualification_validate(data)
     qualification = Qualification(enterprise=enterprise)
     for name in QUALIFICATION_FIELDS:
@@ -214,7 +210,7 @@ def qualification_create(*, actor: Any, enterprise: Enterprise, data: Mapping[st
 
 @transaction.atomic
 def qualification_update(*, actor: Any, qualification: Qualification, data: Mapping[str, Any]) -> Qualification:
-    _deny(permissions.can_edit_enterprise(actor, qualification.enterprise))
+    require(permissions.can_edit_enterprise(actor, qualification.enterprise))
     qualification_validate({**audit.snapshot(qualification, QUALIFICATION_FIELDS), **data})
     before = audit.snapshot(qualification, [f for f in QUALIFICATION_FIELDS if f in data])
     for name in before:
@@ -237,7 +233,7 @@ def qualification_update(*, actor: Any, qualification: Qualification, data: Mapp
 
 @transaction.atomic
 def qualification_delete(*, actor: Any, qualification: Qualification, reason: str) -> None:
-    _deny(permissions.can_edit_enterprise(actor, qualification.enterprise))
+    require(permissions.can_edit_enterprise(actor, qualification.enterprise))
     if not reason.strip():
         raise ValidationFailed(_("请填写删除原因"))
     audit.record(
@@ -270,26 +266,26 @@ def _qualification_text(q: Qualification) -> str:
 
 @transaction.atomic
 def zone_save(*, actor: Any, data: Mapping[str, Any]) -> Zone:
-    _deny(permissions.can_manage_structure(actor))
+    require(permissions.can_manage_structure(actor))
     zone = Zone.objects.order_by("id").first() or Zone()
     return _save_structure(actor, zone, data, ("name", "short_name", "city", "region_code"))
 
 
 @transaction.atomic
 def park_save(*, actor: Any, data: Mapping[str, Any], park: Park | None = None) -> Park:
-    _deny(permissions.can_manage_structure(actor))
+    require(permissions.can_manage_structure(actor))
     return _save_structure(actor, park or Park(), data, ("code", "name", "short_name", "sort_order"))
 
 
 @transaction.atomic
 def department_save(*, actor: Any, data: Mapping[str, Any], department: Department | None = None) -> Department:
-    _deny(permissions.can_manage_structure(actor))
+    require(permissions.can_manage_structure(actor))
     return _save_structure(actor, department or Department(), data, ("code", "name", "sort_order"))
 
 
 @transaction.atomic
 def industry_save(*, actor: Any, data: Mapping[str, Any], industry: Industry | None = None) -> Industry:
-    _deny(permissions.can_manage_structure(actor))
+    require(permissions.can_manage_structure(actor))
     industry = industry or Industry()
     parent = data.get("parent")
     if parent is not None and industry.pk:
@@ -303,13 +299,13 @@ def industry_save(*, actor: Any, data: Mapping[str, Any], industry: Industry | N
 
 @transaction.atomic
 def chain_save(*, actor: Any, data: Mapping[str, Any], chain: Chain | None = None) -> Chain:
-    _deny(permissions.can_manage_structure(actor))
+    require(permissions.can_manage_structure(actor))
     return _save_structure(actor, chain or Chain(), data, ("name", "sort_order"))
 
 
 @transaction.atomic
 def chain_link_add(*, actor: Any, chain: Chain, stage: str, industry: Industry) -> ChainLink:
-    _deny(permissions.can_manage_structure(actor))
+    require(permissions.can_manage_structure(actor))
     link, created = ChainLink.objects.get_or_create(chain=chain, stage=stage, industry=industry)
     if created:
         audit.record(actor=actor, action=AuditAction.CREATE, target=link, changes={"产业链环节": [None, str(link)]})
@@ -318,7 +314,7 @@ def chain_link_add(*, actor: Any, chain: Chain, stage: str, industry: Industry) 
 
 @transaction.atomic
 def chain_link_remove(*, actor: Any, link: ChainLink) -> None:
-    _deny(permissions.can_manage_structure(actor))
+    require(permissions.can_manage_structure(actor))
     audit.record(actor=actor, action=AuditAction.DELETE, target=link, changes={"产业链环节": [str(link), None]})
     link.delete()
 
@@ -327,7 +323,7 @@ def chain_link_remove(*, actor: Any, link: ChainLink) -> None:
 def qualification_type_save(
     *, actor: Any, data: Mapping[str, Any], qtype: QualificationType | None = None
 ) -> QualificationType:
-    _deny(permissions.can_manage_catalogue(actor))
+    require(permissions.can_manage_catalogue(actor))
     fields = ("code", "name", "aliases", "category", "has_levels", "validity_years", "ladder_rank", "sort_order")
     return _save_structure(actor, qtype or QualificationType(), data, fields)
 

@@ -14,16 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from gaoxin.core.errors import DomainError, NotFound, PermissionDenied
+from gaoxin.core.errors import DomainError, NotFound
 from gaoxin.core.forms import attach_error
 from gaoxin.core.http import AuthedRequest
+from gaoxin.core.permissions import require
 from gaoxin.registry import exports, forms, permissions, selectors, services
 from gaoxin.registry.models import ChainLink, Qualification
-
-
-def _require(decision: permissions.Decision) -> None:
-    if not decision:
-        raise PermissionDenied(decision.reason)
 
 
 @login_required
@@ -51,7 +47,7 @@ def enterprise_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def enterprise_export(request: AuthedRequest) -> HttpResponse:
-    _require(permissions.can_export_registry(request.user))
+    require(permissions.can_export_registry(request.user))
     form = forms.EnterpriseFilterForm(request.GET or None, actor=request.user)
     qs = selectors.enterprise_list(request.user, form.filters())
     return exports.enterprises_xlsx_response(qs)
@@ -75,7 +71,7 @@ def enterprise_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def enterprise_create(request: AuthedRequest) -> HttpResponse:
-    _require(permissions.can_create_enterprise(request.user))
+    require(permissions.can_create_enterprise(request.user))
     form = forms.EnterpriseCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -97,7 +93,7 @@ def enterprise_create(request: AuthedRequest) -> HttpResponse:
 @login_required
 def enterprise_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(request.user, pk)
-    _require(permissions.can_edit_enterprise(request.user, enterprise))
+    require(permissions.can_edit_enterprise(request.user, enterprise))
     form = forms.EnterpriseForm(request.POST or None, instance=enterprise, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -126,7 +122,7 @@ def _qualification_in_scope(request: AuthedRequest, pk: int, qid: int) -> tuple[
 @login_required
 def qualification_create(request: AuthedRequest, pk: int) -> HttpResponse:
     enterprise = selectors.enterprise_get(request.user, pk)
-    _require(permissions.can_edit_enterprise(request.user, enterprise))
+    require(permissions.can_edit_enterprise(request.user, enterprise))
     form = forms.QualificationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -142,7 +138,7 @@ def qualification_create(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def qualification_edit(request: AuthedRequest, pk: int, qid: int) -> HttpResponse:
     enterprise, qualification = _qualification_in_scope(request, pk, qid)
-    _require(permissions.can_edit_enterprise(request.user, enterprise))
+    require(permissions.can_edit_enterprise(request.user, enterprise))
     form = forms.QualificationForm(request.POST or None, instance=qualification)
     if request.method == "POST" and form.is_valid():
         _enterprise, fresh = _qualification_in_scope(request, pk, qid)
@@ -215,7 +211,7 @@ def structure(request: AuthedRequest) -> HttpResponse:
 def structure_edit(request: AuthedRequest, kind: str, pk: int | None = None) -> HttpResponse:
     if kind not in STRUCTURE_KINDS:
         raise NotFound()
-    _require(permissions.can_manage_structure(request.user))
+    require(permissions.can_manage_structure(request.user))
     label, form_class, service, _selector = STRUCTURE_KINDS[kind]
     instance = selectors.structure_get(kind, pk) if (pk is not None or kind == "zone") else None
     form = form_class(request.POST or None, instance=instance)

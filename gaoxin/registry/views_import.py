@@ -23,10 +23,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from gaoxin.core.errors import NotFound, PermissionDenied
+from gaoxin.core.errors import NotFound
 from gaoxin.core.forms import StyledFormMixin
 from gaoxin.core.http import AuthedRequest
 from gaoxin.core.importing import ACCEPTED_SUFFIXES, ImportResult, UnreadableFile
+from gaoxin.core.permissions import require
 from gaoxin.registry import permissions
 from gaoxin.registry.imports import IMPORT_KINDS
 
@@ -38,9 +39,7 @@ _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
 def _require(request: AuthedRequest) -> None:
-    decision = permissions.can_import_registry(request.user)
-    if not decision:
-        raise PermissionDenied(decision.reason)
+    require(permissions.can_import_registry(request.user))
 
 
 def _folder() -> Path:

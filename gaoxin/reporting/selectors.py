@@ -15,19 +15,15 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from gaoxin.accounts.roles import Role
-from gaoxin.core.errors import NotFound, PermissionDenied
+from gaoxin.core.errors import NotFound
 from gaoxin.core.models import AuditEntry
+from gaoxin.core.permissions import require
 from gaoxin.indicators.models import Fact, FactSource, Indicator, Temporal
 from gaoxin.registry.selectors import enterprise_scope
 from gaoxin.reporting import permissions
 from gaoxin.reporting.models import ReportEntry, ReportingRound, RoundEnterprise
 
 ZERO = Decimal(0)
-
-
-def _require(decision: Any) -> None:
-    if not decision:
-        raise PermissionDenied(decision.reason)
 
 
 def member_scope(actor: Any) -> QuerySet[RoundEnterprise]:
@@ -45,7 +41,7 @@ def member_scope(actor: Any) -> QuerySet[RoundEnterprise]:
 
 def round_list(actor: Any) -> QuerySet[ReportingRound]:
     """Every round, newest first (count each one's progress with `round_progress`)."""
-    _require(permissions.can_view_rounds(actor))
+    require(permissions.can_view_rounds(actor))
     return ReportingRound.objects.order_by("-year", "-month")
 
 

@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
 from gaoxin.core import audit, display
-from gaoxin.core.errors import Conflict, PermissionDenied, ValidationFailed
+from gaoxin.core.errors import Conflict, ValidationFailed
 from gaoxin.core.models import AuditAction
+from gaoxin.core.permissions import require
 from gaoxin.indicators.models import Aggregation, Fact, FactSource, Frequency, Indicator
 from gaoxin.indicators.services import FactInput, facts_store
 from gaoxin.notifications.services import notify
@@ -38,11 +39,6 @@ class Selection:
     ABOVE_SCALE = "above_scale"
     PREVIOUS = "previous"
     ACTIVE = "active"
-
-
-def _require(decision: Any) -> None:
-    if not decision:
-        raise PermissionDenied(decision.reason)
 
 
 def _deadline_text(when: dt.datetime) -> str:
@@ -93,7 +89,7 @@ def round_open(
     now: dt.datetime | None = None,
 ) -> ReportingRound:
     """Open the round of a month: fix its enterprises and indicators and tell the enterprises' users."""
-    _require(permissions.can_manage_rounds(actor))
+    require(permissions.can_manage_rounds(actor))
     now = now or timezone.now()
     today = timezone.localdate(now)
     if not 1 <= month <= 12:
@@ -170,7 +166,7 @@ def _tell_enterprises(round_: ReportingRound, enterprise_ids: list[int], *, titl
 @transaction.atomic
 def round_extend(*, actor: Any, round_: ReportingRound, deadline: dt.datetime, reason: str) -> ReportingRound:
     """Move the deadline (also reopens a round closed early). Audited with the reason."""
-    _require(permissions.can_manage_rounds(actor))
+    require(permissions.can_manage_rounds(actor))
     if not reason.strip():
         raise ValidationFailed(_("请填写延期原因"), data={"field": "reason"})
     if deadline <= timezone.now():
@@ -192,7 +188,7 @@ def round_extend(*, actor: Any, round_: ReportingRound, deadline: dt.datetime, r
 @transaction.atomic
 def round_close(*, actor: Any, round_: ReportingRound, reason: str = "") -> ReportingRound:
     """Lock the round before its deadline (e.g. the statistics bureau has closed the period)."""
-    _require(permissions.can_manage_rounds(actor))
+    require(permissions.can_manage_rounds(actor))
     if round_.locked:
         raise Conflict(_("该填报已经截止"))
     round_.closed_at = timezone.now()
@@ -209,7 +205,7 @@ def round_close(*, actor: Any, round_: ReportingRound, reason: str = "") -> Repo
 
 @transaction.atomic
 def member_add(*, actor: Any, round_: ReportingRound, enterprise: Enterprise) -> RoundEnterprise:
-    _require(permissions.can_manage_rounds(actor))
+    require(permissions.can_manage_rounds(actor))
     if round_.members.filter(enterprise=enterprise).exists():
         raise Conflict(_("%(name)s已在本次应报名单中") % {"name": enterprise.name})
     member = RoundEnterprise.objects.create(round=round_, enterprise=enterprise)
@@ -235,7 +231,7 @@ def member_add(*, actor: Any, round_: ReportingRound, enterprise: Enterprise) ->
 @transaction.atomic
 def member_remove(*, actor: Any, member: RoundEnterprise, reason: str) -> None:
     """Take an enterprise off the list (停产、迁出 …); not once it has reported."""
-    _require(permissions.can_manage_rounds(actor))
+    require(permissions.can_manage_rounds(actor))
     if not reason.strip():
         raise ValidationFailed(_("请填写移出原因"), data={"field": "reason"})
     member = RoundEnterprise.objects.select_for_update().select_related("round", "enterprise").get(pk=member.pk)
@@ -341,7 +337,7 @@ def report_submit(
     Nothing is stored unless every figure passes. A second submission before the deadline replaces the first
     (the fact store audits each changed figure)."""
     member = RoundEnterprise.objects.select_for_update().select_related("round", "enterprise").get(pk=member.pk)
-    _require(permissions.can_submit(actor, member))
+    require(permissions.can_submit(actor, member))
     round_ = member.round
     rows = selectors.sheet(member)
     figures, errors = check_sheet(rows, round_.jump_threshold, values, explanations)
@@ -393,7 +389,7 @@ def report_correct(*, actor: Any, member: RoundEnterprise, indicator: Indicator,
     """An officer's correction of one figure (or entering it for an enterprise that did not report), with a reason.
 
     The enterprise's own submission is kept as it was; the fact store holds the corrected figure."""
-    _require(permissions.can_correct(actor))
+    require(permissions.can_correct(actor))
     if not reason.strip():
         raise ValidationFailed(_("请填写更正原因"), data={"field": "reason"})
     round_ = member.round
@@ -445,7 +441,7 @@ def remind_missing(
 
     `actor` None is the daily job (all enterprises of the round); it sends at most once per round and day."""
     if actor is not None:
-        _require(permissions.can_remind(actor))
+        require(permissions.can_remind(actor))
         members = selectors.member_scope(actor)
     else:
         members = RoundEnterprise.objects.all()

@@ -11,19 +11,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gaoxin.core.errors import DomainError, NotFound, PermissionDenied
+from gaoxin.core.errors import DomainError, NotFound
 from gaoxin.core.excel import table_xlsx, xlsx_response
 from gaoxin.core.forms import attach_error
 from gaoxin.core.http import AuthedRequest
+from gaoxin.core.permissions import require
 from gaoxin.registry.selectors import enterprise_scope, park_scope
 from gaoxin.reporting import forms, permissions, selectors, services
 from gaoxin.reporting.models import ReportingRound
 
 
 def _require_reader(request: AuthedRequest) -> None:
-    decision = permissions.can_view_rounds(request.user)
-    if not decision:
-        raise PermissionDenied(decision.reason)
+    require(permissions.can_view_rounds(request.user))
 
 
 @login_required
@@ -40,9 +39,7 @@ def round_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def round_create(request: AuthedRequest) -> HttpResponse:
-    decision = permissions.can_manage_rounds(request.user)
-    if not decision:
-        raise PermissionDenied(decision.reason)
+    require(permissions.can_manage_rounds(request.user))
     form = forms.RoundOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         year, month = form.year_month()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gaoxin.core.errors import NotFound, ValidationFailed
+from gaoxin.core.permissions import require
 from gaoxin.rules import facts as facts_module
 from gaoxin.rules.engine import (
     Evaluation,
@@ -186,12 +187,9 @@ def request_evaluation(trigger: str, enterprise_ids: Sequence[int] | None = None
 
 
 def _require_editor(actor: Any) -> None:
-    from gaoxin.core.errors import PermissionDenied
     from gaoxin.rules.permissions import can_edit_rules
 
-    decision = can_edit_rules(actor)
-    if not decision:
-        raise PermissionDenied(decision.reason)
+    require(can_edit_rules(actor))
 
 
 @transaction.atomic

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from gaoxin.core.errors import DomainError, PermissionDenied
+from gaoxin.core.errors import DomainError
 from gaoxin.core.excel import table_xlsx, xlsx_response
 from gaoxin.core.http import AuthedRequest
+from gaoxin.core.permissions import require
 from gaoxin.registry.selectors import park_scope
 from gaoxin.rules import builder, forms, permissions, selectors, services
 from gaoxin.rules.engine import compile_ruleset, describe_criterion, describe_ruleset, run_test_cases, validate_document
@@ -27,9 +28,7 @@ KINDS = ("pass", "near", "unknown")
 
 
 def _require(request: AuthedRequest) -> None:
-    decision = permissions.can_view_rules(request.user)
-    if not decision:
-        raise PermissionDenied(decision.reason)
+    require(permissions.can_view_rules(request.user))
 
 
 @login_required
@@ -53,9 +52,7 @@ def overview(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def run(request: AuthedRequest) -> HttpResponse:
-    decision = permissions.can_edit_rules(request.user)
-    if not decision:
-        raise PermissionDenied(decision.reason)
+    require(permissions.can_edit_rules(request.user))
     services.request_evaluation(trigger=_("%(name)s手动发起") % {"name": request.user.display_name})
     messages.success(request, _("已提交全库评估，稍后刷新即可看到新结果"))
     return redirect("rules:overview")
@@ -129,9 +126,7 @@ def _xlsx(version: object, kind: str, rows: list) -> HttpResponse:  # type: igno
 
 
 def _require_editor(request: AuthedRequest) -> None:
-    decision = permissions.can_edit_rules(request.user)
-    if not decision:
-        raise PermissionDenied(decision.reason)
+    require(permissions.can_edit_rules(request.user))
 
 
 @login_required

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from gaoxin.accounts.roles import Role
 from gaoxin.core.errors import NotFound, PermissionDenied
+from gaoxin.core.permissions import is_active_user
 from gaoxin.registry.models import Department
 from gaoxin.service import permissions
 from gaoxin.service.models import (
@@ -50,13 +51,9 @@ HUNDRED = Decimal(100)
 DUPLICATE_SIMILARITY = 0.6
 
 
-def _active(actor: Any) -> bool:
-    return bool(actor is not None and actor.is_authenticated and actor.is_active)
-
-
 def appeal_scope(actor: Any) -> QuerySet[Appeal]:
     """THE scoping function of appeals (see the module's table)."""
-    if not _active(actor):
+    if not is_active_user(actor):
         return Appeal.objects.none()
     role = actor.role
     if role == Role.ENTERPRISE:
@@ -81,14 +78,14 @@ def appeal_scope(actor: Any) -> QuerySet[Appeal]:
 def dispatch_scope(actor: Any) -> QuerySet[Dispatch]:
     """Dispatches of the appeals in scope; for the enterprise, only once the centre has approved the reply."""
     rows = Dispatch.objects.filter(appeal__in=appeal_scope(actor))
-    if _active(actor) and actor.role == Role.ENTERPRISE:
+    if is_active_user(actor) and actor.role == Role.ENTERPRISE:
         rows = rows.filter(status=DispatchStatus.APPROVED)
     return rows
 
 
 def event_scope(actor: Any) -> QuerySet[AppealEvent]:
     rows = AppealEvent.objects.filter(appeal__in=appeal_scope(actor))
-    if _active(actor) and actor.role == Role.ENTERPRISE:
+    if is_active_user(actor) and actor.role == Role.ENTERPRISE:
         rows = rows.filter(public=True)
     return rows
 
@@ -96,7 +93,7 @@ def event_scope(actor: Any) -> QuerySet[AppealEvent]:
 def attachment_scope(actor: Any) -> QuerySet[Attachment]:
     """Attachments of the appeals in scope; a reply's attachments reach the enterprise with the approved reply."""
     rows = Attachment.objects.filter(appeal__in=appeal_scope(actor))
-    if _active(actor) and actor.role == Role.ENTERPRISE:
+    if is_active_user(actor) and actor.role == Role.ENTERPRISE:
         rows = rows.filter(Q(dispatch__isnull=True) | Q(dispatch__status=DispatchStatus.APPROVED))
     return rows
 
@@ -302,7 +299,7 @@ class ScoreRow:
 
 
 def can_view_scoreboard(actor: Any) -> bool:
-    return _active(actor) and actor.role in (Role.LEADER, Role.OFFICER)
+    return is_active_user(actor) and actor.role in (Role.LEADER, Role.OFFICER)
 
 
 def scoreboard(actor: Any, start: dt.date, end: dt.date, *, today: dt.date | None = None) -> list[ScoreRow]:
@@ -525,7 +522,7 @@ def enterprise_in_scope(actor: Any, pk: int) -> Any:
 
 def api_appeals(actor: Any, *, status: str = "", mode: str = "") -> QuerySet[Appeal]:
     """The appeals list of the API: scoped, newest first, everything the schema reads loaded."""
-    if not _active(actor) or (actor.role != Role.ENTERPRISE and not permissions.can_view_workbench(actor)):
+    if not is_active_user(actor) or (actor.role != Role.ENTERPRISE and not permissions.can_view_workbench(actor)):
         return Appeal.objects.none()
     return appeal_list(actor, status=status or "all", mode=mode).select_related("enterprise", "category__parent")
 

@@ -24,8 +24,9 @@ from django.utils.translation import gettext as _
 from gaoxin.accounts.models import User
 from gaoxin.accounts.roles import Role
 from gaoxin.core import audit
-from gaoxin.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gaoxin.core.errors import Conflict, NotFound, ValidationFailed
 from gaoxin.core.models import AuditAction
+from gaoxin.core.permissions import require
 from gaoxin.notifications.services import notify
 from gaoxin.registry.models import Department, Enterprise
 from gaoxin.registry.selectors import enterprise_scope
@@ -56,11 +57,6 @@ from gaoxin.workcalendar.calendar import WorkCalendar
 from gaoxin.workcalendar.selectors import work_calendar
 
 MAX_FILES = 5
-
-
-def _require(decision: Any) -> None:
-    if not decision:
-        raise PermissionDenied(decision.reason)
 
 
 def _label(actor: Any) -> str:
@@ -282,7 +278,7 @@ def appeal_submit(
     files: Sequence[Any] = (),
 ) -> IntakeResult:
     """An enterprise user files an appeal in the portal."""
-    _require(permissions.can_file(actor))
+    require(permissions.can_file(actor))
     return _create(
         actor=actor,
         enterprise=actor.enterprise,
@@ -314,7 +310,7 @@ def appeal_record(
     received_at: dt.datetime | None = None,
 ) -> IntakeResult:
     """An officer records an appeal received by phone or visit (a commissioner: on a visit)."""
-    _require(permissions.can_record(actor))
+    require(permissions.can_record(actor))
     if not enterprise_scope(actor).filter(pk=enterprise.pk).exists():
         raise NotFound()
     if channel not in (Channel.PHONE, Channel.VISIT, Channel.COMMISSIONER):
@@ -340,7 +336,7 @@ def appeal_record(
 def appeal_supplement(*, actor: Any, appeal: Appeal, content: str, files: Sequence[Any] = ()) -> Appeal:
     """The enterprise adds to its open appeal (the duplicate suggestion's "补充到原诉求")."""
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    _require(permissions.can_act_for_enterprise(actor, appeal))
+    require(permissions.can_act_for_enterprise(actor, appeal))
     if not appeal.is_open:
         raise Conflict(_("该诉求已%(status)s，不能再补充") % {"status": appeal.get_status_display()})
     content = content.strip()
@@ -362,7 +358,7 @@ def appeal_supplement(*, actor: Any, appeal: Appeal, content: str, files: Sequen
 @transaction.atomic
 def appeal_merge(*, actor: Any, appeal: Appeal, into: Appeal) -> Appeal:
     """The centre merges a duplicate into an open appeal of the same enterprise."""
-    _require(permissions.can_triage(actor))
+    require(permissions.can_triage(actor))
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
     if appeal.pk == into.pk:
         raise ValidationFailed(_("不能把诉求合并到它自己"))
@@ -415,7 +411,7 @@ def _lock_new(appeal: Appeal) -> Appeal:
 @transaction.atomic
 def appeal_answer(*, actor: Any, appeal: Appeal, reply: str) -> Appeal:
     """马上办: the service centre answers the appeal itself; the enterprise sees the answer at once."""
-    _require(permissions.can_triage(actor))
+    require(permissions.can_triage(actor))
     reply = reply.strip()
     if not reply:
         raise ValidationFailed(_("请填写答复内容"), data={"field": "reply"})
@@ -461,7 +457,7 @@ def appeal_dispatch(
 ) -> list[Dispatch]:
     """转办: one lead department and any co-departments, each with a time limit in working days (default by the
     "124" rule: 咨询 2, other appeals 4), due on the N-th working day after today (today not counted)."""
-    _require(permissions.can_triage(actor))
+    require(permissions.can_triage(actor))
     appeal = _lock_new(appeal)
     co = list(co)
     if lead.pk in {d.pk for d in co}:
@@ -574,7 +570,7 @@ def _set_status(actor: Any, dispatch: Dispatch, status: str, fields: list[str], 
 @transaction.atomic
 def dispatch_accept(*, actor: Any, dispatch: Dispatch) -> Dispatch:
     dispatch = _lock_dispatch(dispatch)
-    _require(permissions.can_handle(actor, dispatch))
+    require(permissions.can_handle(actor, dispatch))
     if dispatch.status != DispatchStatus.PENDING:
         _refuse_state(dispatch, _("接收"))
     dispatch.accepted_at = timezone.now()
@@ -593,7 +589,7 @@ def dispatch_accept(*, actor: Any, dispatch: Dispatch) -> Dispatch:
 def dispatch_clarify(*, actor: Any, dispatch: Dispatch, question: str) -> Dispatch:
     """The department needs more from the enterprise: the question goes to the enterprise, which answers it."""
     dispatch = _lock_dispatch(dispatch)
-    _require(permissions.can_handle(actor, dispatch))
+    require(permissions.can_handle(actor, dispatch))
     question = question.strip()
     if not question:
         raise ValidationFailed(_("请写明需要企业澄清的问题"), data={"field": "question"})
@@ -612,7 +608,7 @@ def dispatch_clarify(*, actor: Any, dispatch: Dispatch, question: str) -> Dispat
 def appeal_clarify_answer(*, actor: Any, appeal: Appeal, answer: str) -> Appeal:
     """The enterprise answers the departments' questions; their dispatches go back to 已接收."""
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    _require(permissions.can_act_for_enterprise(actor, appeal))
+    require(permissions.can_act_for_enterprise(actor, appeal))
     answer = answer.strip()
     if not answer:
         raise ValidationFailed(_("请填写澄清内容"), data={"field": "answer"})
@@ -636,7 +632,7 @@ def dispatch_return(*, actor: Any, dispatch: Dispatch, reason: str, today: dt.da
     """A misrouted item goes back to the centre with a reason, within SERVICE_RETURN_DAYS working days of dispatch.
     When the lead department returns it, the appeal waits for the centre's triage again."""
     dispatch = _lock_dispatch(dispatch)
-    _require(permissions.can_handle(actor, dispatch))
+    require(permissions.can_handle(actor, dispatch))
     reason = reason.strip()
     if not reason:
         raise ValidationFailed(_("请写明退回原因"), data={"field": "reason"})
@@ -677,7 +673,7 @@ def dispatch_reply(
 ) -> Dispatch:
     """The department's answer; the centre reviews it before the enterprise sees it."""
     dispatch = _lock_dispatch(dispatch)
-    _require(permissions.can_handle(actor, dispatch))
+    require(permissions.can_handle(actor, dispatch))
     reply = reply.strip()
     if not reply:
         raise ValidationFailed(_("请填写答复内容"), data={"field": "reply"})
@@ -732,7 +728,7 @@ def _compose_reply(appeal: Appeal) -> str:
 def dispatch_review(*, actor: Any, dispatch: Dispatch, approve: bool, note: str = "") -> Dispatch:
     """The centre approves a reply (the enterprise then sees it; the lead's approval answers the appeal) or sends it
     back to the department with a note."""
-    _require(permissions.can_review(actor))
+    require(permissions.can_review(actor))
     dispatch = _lock_dispatch(dispatch)
     if dispatch.status != DispatchStatus.REPLIED:
         _refuse_state(dispatch, _("审核"))
@@ -790,7 +786,7 @@ def dispatch_review(*, actor: Any, dispatch: Dispatch, approve: bool, note: str 
 def dispatch_extend(*, actor: Any, dispatch: Dispatch, days: int, reason: str) -> Dispatch:
     """Move the due date on by `days` working days, once, with a reason."""
     dispatch = _lock_dispatch(dispatch)
-    _require(permissions.can_extend(actor, dispatch))
+    require(permissions.can_extend(actor, dispatch))
     reason = reason.strip()
     if not reason:
         raise ValidationFailed(_("请写明延期原因"), data={"field": "reason"})
@@ -841,7 +837,7 @@ def appeal_rate(*, actor: Any, appeal: Appeal, rating: str, comment: str = "") -
     """The enterprise rates the answer. 不满意 (with a reason) reopens the appeal once for a second handling; any
     other rating, or 不满意 the second time, closes it."""
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
-    _require(permissions.can_act_for_enterprise(actor, appeal))
+    require(permissions.can_act_for_enterprise(actor, appeal))
     if rating not in Rating.values:
         raise ValidationFailed(_("请选择满意、基本满意或不满意"), data={"field": "rating"})
     if appeal.status != AppealStatus.REPLIED:
@@ -1035,7 +1031,7 @@ def category_save(
     sort_order: int = 0,
 ) -> AppealCategory:
     """Add or change a node of the category tree (two levels: a category and its children)."""
-    _require(permissions.can_manage_categories(actor))
+    require(permissions.can_manage_categories(actor))
     code, name = code.strip().upper(), name.strip()
     if not code or not name:
         raise ValidationFailed(_("请填写编码和名称"), data={"field": "name"})
@@ -1082,7 +1078,7 @@ def visit_log(
     needs: str | Sequence[str] = (),
 ) -> Visit:
     """A visit to an enterprise in the caller's scope, with the problems and needs raised (one per line)."""
-    _require(permissions.can_log_visit(actor))
+    require(permissions.can_log_visit(actor))
     if not enterprise_scope(actor).filter(pk=enterprise.pk).exists():
         raise NotFound()
     if visited_on > timezone.localdate():
@@ -1119,7 +1115,7 @@ def visit_log(
 def problem_raise(*, actor: Any, problem: VisitProblem, category: AppealCategory) -> Appeal:
     """One click: a problem or need raised on a visit becomes an appeal (channel 服务专员走访) of the enterprise."""
     problem = VisitProblem.objects.select_for_update().select_related("visit", "visit__enterprise").get(pk=problem.pk)
-    _require(permissions.can_record(actor))
+    require(permissions.can_record(actor))
     if problem.appeal_id is not None:
         raise Conflict(_("该问题已转为诉求%(number)s") % {"number": problem.appeal.number if problem.appeal else ""})
     visit = problem.visit

@@ -21,20 +21,16 @@ from gaoxin.core.errors import DomainError, PermissionDenied
 from gaoxin.core.excel import table_xlsx, xlsx_response
 from gaoxin.core.forms import attach_error
 from gaoxin.core.http import AuthedRequest
+from gaoxin.core.permissions import require
 from gaoxin.service import forms, permissions, selectors, services
 from gaoxin.service.attachments import ACCEPT
 from gaoxin.service.models import Appeal, AppealStatus, Dispatch, DispatchStatus, HandlingMode
 from gaoxin.workcalendar.selectors import work_calendar
 
 
-def _require(decision: Any) -> None:
-    if not decision:
-        raise PermissionDenied(decision.reason)
-
-
 @login_required
 def appeal_list(request: AuthedRequest) -> HttpResponse:
-    _require(permissions.can_view_workbench(request.user))
+    require(permissions.can_view_workbench(request.user))
     status = request.GET.get("status", "open")
     mode = request.GET.get("mode", "")
     query = request.GET.get("q", "").strip()
@@ -62,7 +58,7 @@ def appeal_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def appeal_record(request: AuthedRequest) -> HttpResponse:
-    _require(permissions.can_record(request.user))
+    require(permissions.can_record(request.user))
     form = forms.RecordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -384,13 +380,13 @@ def notice(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def category_list(request: AuthedRequest) -> HttpResponse:
-    _require(permissions.can_manage_categories(request.user))
+    require(permissions.can_manage_categories(request.user))
     return render(request, "service/category_list.html", {"categories": selectors.category_tree()})
 
 
 @login_required
 def category_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
-    _require(permissions.can_manage_categories(request.user))
+    require(permissions.can_manage_categories(request.user))
     category = selectors.category_get(pk) if pk else None
     initial = {}
     if category is not None:
@@ -432,7 +428,7 @@ def visit_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def visit_create(request: AuthedRequest) -> HttpResponse:
-    _require(permissions.can_log_visit(request.user))
+    require(permissions.can_log_visit(request.user))
     form = forms.VisitForm(request.POST or None, initial={"visited_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
