@@ -64,3 +64,13 @@ def test_issued_targets_are_round_figures() -> None:
     assert display.amount(Decimal("71995"), "人") == "71995人"
     assert display.amount(Decimal("0.20494"), "吨标准煤/万元") == "0.2049吨标准煤/万元"
     assert display.amount(Decimal("12.345"), "万千瓦时") == "12.35万千瓦时"
+
+
+def test_rate_template_filter_uses_the_shared_formatter() -> None:
+    from decimal import Decimal
+
+    from gaoxin.core.templatetags.display_tags import rate
+
+    assert rate(Decimal("96.05")) == "96.1%"  # half up, one decimal
+    assert rate(Decimal(100)) == "100.0%"
+    assert rate(None) == "—"
