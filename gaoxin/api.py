@@ -144,6 +144,8 @@ APP_ROUTERS = (
     "gaoxin.indicators.api.router",
     "gaoxin.rules.api.router",
     "gaoxin.service.api.router",
+    "gaoxin.policy.api.router",
+    "gaoxin.briefings.api.router",
 )
 
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("rules/", include("gaoxin.rules.urls")),
     path("calendar/", include("gaoxin.workcalendar.urls")),
     path("service/", include("gaoxin.service.urls")),
+    path("policy/", include("gaoxin.policy.urls")),
+    path("briefings/", include("gaoxin.briefings.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

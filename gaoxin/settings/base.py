@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "gaoxin.workcalendar",
     "gaoxin.rules",
     "gaoxin.service",
+    "gaoxin.policy",
+    "gaoxin.briefings",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +205,10 @@ SERVICE_AUTO_CLOSE_DAYS = env_int("SERVICE_AUTO_CLOSE_DAYS", 5)
 SERVICE_ATTACHMENT_MAX_BYTES = env_int("SERVICE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 #: Commissioners (挂点服务): each assigned enterprise should be visited at least this often (days).
 SERVICE_VISIT_INTERVAL_DAYS = env_int("SERVICE_VISIT_INTERVAL_DAYS", 30)
+
+# --- policy cashing (政策兑现, docs/policy.md) ---
+
+# --- briefings (简报与报表, docs/briefings.md) ---
 
 LOGGING = {
     "version": 1,
