@@ -191,6 +191,23 @@ def print_rules(result: dict[str, Any]) -> None:
         print(f"（未向量化、逐企业计算的判定项：{missing}）")
 
 
+def run_registry(enterprises: int, fund_items: int, seed: int) -> dict[str, Any]:
+    """The platform's job and pages over the same generated enterprises (its own process and scratch database)."""
+    import subprocess
+    import tempfile
+
+    from common import PYTHON, django_env
+
+    print("▶ 全库评估任务：临时 SQLite 库写入同样的企业和年度数据，运行 evaluate_registry 并测企业画像页 …", flush=True)
+    with tempfile.TemporaryDirectory(prefix="gaoxin-bench-") as tmp:
+        out = Path(tmp) / "registry.json"
+        command = [PYTHON, str(ROOT / "bench" / "rules_registry_bench.py"), "--enterprises", str(enterprises)]
+        command += ["--fund-items", str(fund_items), "--seed", str(seed), "--out", str(out)]
+        subprocess.run(command, cwd=ROOT, env=django_env(), check=True)
+        found: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+        return found
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="全区规则评价基准（向量化与逐企业两条路径）")
     parser.add_argument("--enterprises", type=int, default=50_000, help="企业数（默认 50000）")
@@ -201,9 +218,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--out", type=Path, help="把结果写成 JSON 文件")
+    parser.add_argument(
+        "--skip-registry", action="store_true", help="不跑数据库中的全库评估任务与页面（bench/rules_registry_bench.py）"
+    )
     args = parser.parse_args(argv)
     result = run(args.enterprises, args.fund_items, args.sample, args.message_funds, args.seed)
     print_rules(result)
+    if not args.skip_registry:
+        result["registry"] = run_registry(args.enterprises, args.fund_items, args.seed)
     if args.out:
         args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
 

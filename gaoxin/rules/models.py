@@ -5,8 +5,11 @@ Invariants:
   changed — a change is a new version; publishing requires the document to compile and its test cases to pass;
 - the shipped rule sets (gaoxin/rules/rulesets/*.yaml) are loaded as published versions by `rules.services.sync_shipped`
   (run by `migrate`'s post-migrate hook and by `seed_demo`), never overwriting a version of the same number;
-- an `EnterpriseResult` is the latest evaluation of one enterprise against one published version, with every
-  criterion's result and sentence, and the digest of the facts it was computed from (so a stale result is visible).
+- an `EnterpriseResult` is the latest evaluation of one enterprise against one published version: the result, the
+  score, the counts of failed and unknown criteria, every item's result (one letter per item, in the rule set's
+  order: p pass, f fail, u unknown) and the digest of the facts it was computed from (so a stale result is visible).
+  The Chinese sentences are written from the facts when a page shows them (`rules.selectors.explain`): storing
+  millions of sentences nobody reads would make the registry-wide run slow for nothing.
 """
 
 from __future__ import annotations
@@ -77,8 +80,7 @@ class EnterpriseResult(models.Model):
     score_max = models.DecimalField(_("最高得分"), max_digits=8, decimal_places=2, null=True, blank=True)
     failed = models.PositiveSmallIntegerField(_("未满足项数"), default=0)
     unknown = models.PositiveSmallIntegerField(_("待核实项数"), default=0)
-    summary = models.TextField(_("结论说明"), blank=True)
-    criteria = models.JSONField(_("逐项结果"), default=list)
+    items = models.TextField(_("逐项结果"), blank=True)
     as_of = models.DateField(_("评估基准日"))
     validity = models.CharField(_("规则有效性"), max_length=20)
     facts_digest = models.CharField(_("数据版本"), max_length=64)

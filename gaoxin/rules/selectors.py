@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,8 +13,9 @@ from django.utils import timezone
 from gaoxin.registry.models import Enterprise
 from gaoxin.registry.selectors import enterprise_get, enterprise_scope
 from gaoxin.rules import facts as facts_module
+from gaoxin.rules.engine import Evaluation
 from gaoxin.rules.models import EnterpriseResult, EvaluationRun, RuleSetStatus, RuleSetVersion
-from gaoxin.rules.services import published_in_force
+from gaoxin.rules.services import compiled, published_in_force
 
 
 def published_overview(as_of: dt.date | None = None) -> list[dict[str, Any]]:
@@ -42,8 +44,28 @@ def enterprise_for_rules(actor: Any, pk: int) -> Enterprise:
 
 @dataclass
 class ResultView:
+    """A stored result with its explanation: the Chinese summary and each criterion's sentence, written by the
+    per-enterprise engine from the enterprise's facts (`explain`). `stale`: the facts changed after the result was
+    stored (the explanation then speaks of the current facts; the stored result waits for the re-evaluation)."""
+
     row: EnterpriseResult
     stale: bool
+    evaluation: Evaluation | None = None
+
+    @property
+    def summary(self) -> str:
+        return self.evaluation.summary if self.evaluation is not None else ""
+
+    @property
+    def criteria(self) -> list[dict[str, Any]]:
+        if self.evaluation is None:
+            return []
+        return [c.as_json() for c in self.evaluation.criteria]
+
+    @property
+    def open_criteria(self) -> list[dict[str, Any]]:
+        """The criteria not met (failed or unknown), as the lists show them."""
+        return [c for c in self.criteria if c["kind"] == "criterion" and c["result"] != "pass"]
 
     def as_json(self) -> dict[str, Any]:
         r = self.row
@@ -55,25 +77,42 @@ class ResultView:
             "failed": r.failed,
             "unknown": r.unknown,
             "score": float(r.score) if r.score is not None else None,
-            "summary": r.summary,
+            "summary": self.summary,
             "as_of": r.as_of,
             "validity": r.validity,
             "stale": self.stale,
-            "criteria": r.criteria,
+            "criteria": self.criteria,
         }
 
 
+def explain(rows: Iterable[EnterpriseResult]) -> list[ResultView]:
+    """Stored results with their sentences: the facts of their enterprises read at once (`registry_frame`), each
+    result re-told by the per-enterprise engine on its own as-of date (a fraction of a millisecond per result)."""
+    rows = list(rows)
+    wanted = sorted({r.enterprise_id for r in rows})
+    ids, frame, versions = facts_module.registry_frame(wanted) if wanted else ([], None, [])
+    position = {pk: i for i, pk in enumerate(ids)}
+    out = []
+    for r in rows:
+        i = position.get(r.enterprise_id)
+        if i is None or frame is None:
+            out.append(ResultView(r, True))
+            continue
+        evaluation = compiled(r.ruleset).evaluate(frame.facts_at(i), as_of=r.as_of)
+        out.append(ResultView(r, r.facts_digest != versions[i], evaluation))
+    return out
+
+
 def enterprise_results(enterprise: Enterprise) -> list[ResultView]:
-    """The stored results of one enterprise (the published versions in force), each marked stale when its facts have
-    changed since it was computed."""
+    """The stored results of one enterprise (the published versions in force) with their explanations, each
+    marked stale when its facts have changed since it was computed."""
     current = {v.pk for v in published_in_force(timezone.localdate())}
-    digest = facts_module.digest(facts_module.facts_documents([enterprise])[enterprise.pk])
     rows = (
         EnterpriseResult.objects.filter(enterprise=enterprise, ruleset_id__in=current)
         .select_related("ruleset")
         .order_by("ruleset__code")
     )
-    return [ResultView(row, row.facts_digest != digest) for row in rows]
+    return explain(rows)
 
 
 def candidates(

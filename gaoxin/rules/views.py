@@ -89,8 +89,9 @@ def candidates(request: AuthedRequest, pk: int) -> HttpResponse:
     park_id = int(park) if park.isdigit() else None
     rows = selectors.candidates(request.user, version, kind=kind, park=park_id)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(version, kind, list(rows))
+        return _xlsx(version, kind, selectors.explain(rows))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.explain(page.object_list)  # type: ignore[assignment]  # the page's rows, explained
     return render(
         request,
         "rules/candidates.html",
@@ -113,8 +114,9 @@ def _xlsx(version: object, kind: str, rows: list) -> HttpResponse:  # type: igno
     headers = [_("统一社会信用代码"), _("企业名称"), _("园区"), _("结论"), _("得分"), _("未满足或待核实的条件")]
     words = {"pass": _("符合"), "fail": _("不符合"), "unknown": _("待核实")}
     data = []
-    for r in rows:
-        open_items = "；".join(c["message"] for c in r.criteria if c["kind"] == "criterion" and c["result"] != "pass")
+    for view in rows:
+        r = view.row
+        open_items = "；".join(c["message"] for c in view.open_criteria)
         data.append(
             [r.enterprise.uscc, r.enterprise.name, r.enterprise.park.name, words[r.result], r.score, open_items]
         )

@@ -147,8 +147,12 @@ def test_registry_evaluation_stores_explanations_and_flags_stale_results(client:
     assert [r.enterprise.name for r in selectors.candidates(officer, version, kind="pass")] == ["珠海甲制造有限公司"]
     near_rows = list(selectors.candidates(officer, version, kind="near"))
     assert [r.enterprise.name for r in near_rows] == ["珠海乙制造有限公司"]
-    failing = [c for c in near_rows[0].criteria if c["result"] == "fail"]
+    assert near_rows[0].items == "f"  # every criterion's result, one letter each
+    explained = selectors.explain(near_rows)
+    failing = [c for c in explained[0].criteria if c["result"] == "fail"]
     assert "1500万元" in failing[0]["message"]
+    assert explained[0].summary.startswith("不符合")
+    assert not explained[0].stale
     assert selectors.candidate_counts(officer, version) == {"pass": 1, "near": 1, "unknown": 1, "fail": 1}
     # The facts change: the stored result is marked stale until the next run.
     annual(near, 2024, revenue=100)
@@ -214,3 +218,79 @@ def test_a_new_qualification_re_evaluates_that_enterprise(django_capture_on_comm
     views = selectors.enterprise_results(e)
     assert views
     assert not any(v.stale for v in views)  # re-evaluated with the new qualification (immediate task backend)
+
+
+def test_vectorised_and_per_enterprise_registry_runs_store_the_same_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The registry-wide run takes the vectorised engine for many enterprises and the per-enterprise engine for a
+    few: both store the same result, score, counts and per-item letters for every enterprise and rule set."""
+    import random
+
+    rng = random.Random(7)
+    hnte = f.qualification_type("hnte")
+    for i in range(40):
+        e = f.EnterpriseFactory(founded_on=dt.date(2010 + i % 12, 1 + i % 12, 1), is_above_scale=i % 3 == 0)
+        if i % 4 == 0:
+            f.QualificationFactory(
+                enterprise=e, qtype=hnte, recognized_on=dt.date(2023, 12, 1), valid_until=dt.date(2026, 11, 30)
+            )
+        for year in (2023, 2024, 2025):
+            revenue = rng.choice([800, 1500, 2000, 4999.99, 5000, 18000, 20000, 60000]) * (1 + (year - 2023) / 10)
+            facts = {
+                "revenue": round(revenue, 2),
+                "main_business_revenue": round(revenue * 0.95, 2),
+                "rd_expense": round(revenue * rng.choice([0.02, 0.03, 0.04, 0.05, 0.06]), 2),
+                "hightech_revenue": round(revenue * rng.choice([0.5, 0.6, 0.7]), 2),
+                "staff": rng.choice([8, 50, 120, 300]),
+                "tech_staff": rng.choice([1, 10, 30]),
+            }
+            if i % 5:  # some enterprises lack a fact: unknown, never fail
+                facts["total_assets"] = round(revenue * 1.2, 2)
+                facts["net_assets"] = round(revenue * 0.6, 2)
+            annual(e, year, **facts)
+
+    def stored() -> dict[tuple[str, int], tuple[object, ...]]:
+        return {
+            (r.ruleset.code, r.enterprise_id): (r.result, r.score, r.score_min, r.score_max, r.failed, r.unknown,
+                                                r.items)
+            for r in EnterpriseResult.objects.select_related("ruleset")
+        }  # fmt: skip
+
+    monkeypatch.setattr(services, "VECTOR_MIN_ENTERPRISES", 10_000)
+    services.evaluate_registry(trigger="逐企业", as_of=AS_OF)
+    per_enterprise = stored()
+    monkeypatch.setattr(services, "VECTOR_MIN_ENTERPRISES", 1)
+    services.evaluate_registry(trigger="向量化", as_of=AS_OF)
+    vectorised = stored()
+    assert len(per_enterprise) == 40 * 7
+    assert vectorised == per_enterprise
+    assert {v[0] for v in vectorised.values()} >= {"pass", "fail", "unknown"}
+
+
+def test_registry_frame_holds_the_same_facts_as_the_documents() -> None:
+    """The registry-wide run reads the facts in bulk into a frame; each row gives back exactly the facts of
+    `facts_documents` (decimals included), and an enterprise's facts version is the same whether it is read alone
+    or with the whole registry."""
+    from gaoxin.rules.engine.facts import as_facts
+    from gaoxin.rules.facts import registry_frame
+
+    park = f.ParkFactory()
+    a = f.EnterpriseFactory(park=park, founded_on=dt.date(2015, 3, 1), is_above_scale=True, chain_stage="upstream")
+    b = f.EnterpriseFactory(park=park, founded_on=None)
+    c = f.EnterpriseFactory(park=park)
+    for held in [("hnte", dt.date(2024, 12, 1), dt.date(2027, 11, 30)), ("hnte", dt.date(2021, 12, 1), None)]:
+        f.QualificationFactory(enterprise=a, qtype=f.qualification_type(held[0]), recognized_on=held[1],
+                               valid_until=held[2])  # fmt: skip
+    annual(a, 2024, revenue="1234.5678", rd_expense="0.0001", staff=140)
+    annual(a, 2025, revenue="98765432.1234", hightech_revenue="3.3")
+    annual(b, 2025, revenue=1500)
+    ids, frame, versions = registry_frame()
+    documents = facts_documents([a, b, c])
+    assert ids == sorted([a.pk, b.pk, c.pk])
+    for row, pk in enumerate(ids):
+        assert frame.facts_at(row) == as_facts(documents[pk])
+    alone = {pk: registry_frame([pk])[2][0] for pk in ids}
+    assert alone == dict(zip(ids, versions, strict=True))
+    assert len(set(versions)) == 3
+    AnnualFact.objects.filter(enterprise=b, year=2025, name="revenue").update(value=D("1500.0001"))
+    assert registry_frame([b.pk])[2][0] != alone[b.pk]
+    assert registry_frame([a.pk])[2][0] == alone[a.pk]

@@ -389,7 +389,7 @@ class VectorResult:
             unsure = unsure | flag.fill_null(False)
         frame = lf.select(
             pl.col(ROW), which.alias("which"), base_text.alias("text"), need_full.alias("full"), unsure.alias("unsure")
-        ).collect()
+        ).collect(engine="in-memory")
         rows_list = frame[ROW].to_list()
         for row, text in zip(rows_list, frame["text"].to_list(), strict=True):
             texts[position[row]] = text
@@ -411,7 +411,7 @@ class VectorResult:
                     if any(fig is p for p in template.parts):
                         flag = flag | fig.sensitive_full(err)
                 unsure = pl.when(which == t).then(flag).otherwise(unsure)
-            fixed = sub.select(pl.col(ROW), full_text.alias("text"), unsure.alias("unsure")).collect()
+            fixed = sub.select(pl.col(ROW), full_text.alias("text"), unsure.alias("unsure")).collect(engine="in-memory")
             for row, text, unsure_row in fixed.iter_rows():
                 texts[position[row]] = self._row_check(item, row).message if unsure_row else text
         # Everything else: one sentence per distinct key, from the per-enterprise engine.
@@ -421,7 +421,7 @@ class VectorResult:
             grouped = (
                 lf.filter(pl.col(ROW).is_in(rest.implode()))
                 .select(pl.col(ROW), *keys)
-                .collect()
+                .collect(engine="in-memory")
                 .group_by([f"k{i}" for i in range(len(keys))], maintain_order=True)
                 .agg(pl.col(ROW))
             )
@@ -544,7 +544,7 @@ def evaluate_frame(
         for stage in plan.values.stages:
             if stage:
                 lazy = lazy.with_columns([expr.alias(name) for name, expr in stage.items()])
-        data = lazy.collect()
+        data = lazy.collect(engine="in-memory")
     for level in plan.levels:
         exprs, pre = [], []
         for item in level:
@@ -557,7 +557,7 @@ def evaluate_frame(
             lazy = data.lazy()
             if pre:
                 lazy = lazy.with_columns(pre)
-            data = lazy.with_columns(exprs).collect()
+            data = lazy.with_columns(exprs).collect(engine="in-memory")
         unsure = {item.code: data[f"{item.code}#s"].arg_true().to_list() for item in level if not item.unsupported}
         if any(unsure.values()):
             data, unsure = _exact_fractions(result, level, data, unsure, frame.data.columns)
@@ -600,7 +600,7 @@ def _exact_fractions(
     sub = lazy.with_columns(
         [expr.alias(name) for it in items for name, expr in it.columns.items()]
         + [it.sens.fill_null(False).alias(f"{it.code}#s") for it in items]
-    ).collect()
+    ).collect(engine="in-memory")
     updates = []
     remaining = dict(unsure)
     for it in items:
