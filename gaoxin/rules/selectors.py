@@ -33,6 +33,8 @@ def published_overview(as_of: dt.date | None = None) -> list[dict[str, Any]]:
                 "valid_to": v.valid_to,
                 "in_force": in_force,
                 "pk": v.pk,
+                # "差一项" says something only where there is more than one criterion to miss.
+                "several": len(compiled(v).criteria) > 1,
             }
         )
     return rows
