@@ -36,6 +36,8 @@ _ENTRIES: list[tuple[Any, str, frozenset[str]]] = [
     (_("用户与角色"), "accounts:user_list", frozenset({"admin"})),
     (_("工作日历"), "workcalendar:year", frozenset({"admin"})),
     (_("诉求分类"), "service:category_list", frozenset({"admin"})),
+    (_("服务网格"), "service:grid_list", frozenset({"admin"})),
+    (_("督办对象"), "service:escalation_list", frozenset({"admin"})),
     (_("本企业信息"), "portal:profile", frozenset({"enterprise"})),
     (_("经济指标填报"), "portal:report_list", frozenset({"enterprise"})),
     (_("我的诉求"), "service:portal_list", frozenset({"enterprise"})),

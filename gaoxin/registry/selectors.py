@@ -63,19 +63,17 @@ def enterprise_scope(actor: Any) -> QuerySet[Enterprise]:
         return Enterprise.objects.all()
     if role == Role.PARK_OFFICER:
         return Enterprise.objects.filter(park__officers=actor)
-    if role == Role.COMMISSIONER:
-        return Enterprise.objects.filter(commissioner=actor)
     if role == Role.ENTERPRISE:
         if actor.enterprise_id is None:
             return Enterprise.objects.none()
         return Enterprise.objects.filter(pk=actor.enterprise_id)
-    extra = [ids for provider in SCOPE_EXTENSIONS if (ids := provider(actor)) is not None]
-    if extra:
-        condition = Q()
-        for ids in extra:
+    # A commissioner's own enterprises (one-to-one) and whatever the apps' providers add (a service grid, an
+    # expert's assigned applications …).
+    condition = Q(commissioner=actor) if role == Role.COMMISSIONER else Q(pk__in=[])
+    for provider in SCOPE_EXTENSIONS:
+        if (ids := provider(actor)) is not None:
             condition |= Q(pk__in=ids)
-        return Enterprise.objects.filter(condition)
-    return Enterprise.objects.none()
+    return Enterprise.objects.filter(condition)
 
 
 @dataclass

@@ -33,13 +33,14 @@ class DispatchOut(Schema):
     status: str = Field(
         ...,
         description="pending 待接收 / accepted 已接收 / clarify 需澄清 / returned 退回 / "
-        "replied 已答复 / approved 中心已审核",
+        "replied 已答复 / approved 中心已审核 / co_done 协办完成（主办答复审核通过时协办部门未答复的部分）",
     )
     status_label: str = Field(..., description="状态（中文）")
     round: int = Field(..., description="办理轮次（不满意重新办理时为 2）")
     limit_days: int = Field(..., description="办理时限（工作日）")
     due_date: dt.date = Field(..., description="办结时限（受理当日不计）")
     extended: bool = Field(..., description="是否已延期（仅可延期一次）")
+    paused_days: int = Field(0, description="等待企业澄清的工作日（暂停计时，办结时限已相应顺延）")
     reply: str | None = Field(None, description="答复内容（中心审核通过后企业可见）")
     replied_at: dt.datetime | None = Field(None, description="答复时间")
 
@@ -64,6 +65,7 @@ class AppealOut(Schema):
     due_date: dt.date | None = Field(None, description="办结时限")
     rating: str = Field(..., description="评价：satisfied / basic / dissatisfied；未评价为空")
     reopened: bool = Field(..., description="是否因不满意重新办理过")
+    external_number: str = Field("", description="批量导入时来源系统的编号（如12345热线工单号）；其他渠道为空")
 
     @staticmethod
     def resolve_enterprise(obj: Any) -> str:
@@ -108,6 +110,7 @@ def _appeal(appeal: Appeal) -> dict[str, Any]:
         "due_date": appeal.due_date,
         "rating": appeal.rating,
         "reopened": appeal.reopened,
+        "external_number": appeal.external_number,
     }
 
 
@@ -122,6 +125,7 @@ def _dispatches(request: HttpRequest, appeal: Appeal) -> list[dict[str, Any]]:
             "limit_days": d.limit_days,
             "due_date": d.due_date,
             "extended": d.extended,
+            "paused_days": d.paused_days,
             "reply": d.reply or None,
             "replied_at": d.replied_at,
         }

@@ -5,11 +5,13 @@ The year ending today gets exactly those counts, spread over working days and of
 commonest, then 审批, 用地, 融资 and 人才. About one dispatched appeal in five has a co-department, about one in
 twelve is answered late, a few are still open (some of them overdue now), about one in twenty-five is reopened
 after a 不满意 and handled a second time, and the answers of the last week are still waiting for the enterprise's
-rating.
+rating; about one lead in twenty waited a few working days for the enterprise's clarification (the clock stopped).
 Rows are written in bulk (no per-row services, no notifications), like the other demo modules.
 
 The commissioners' enterprises get a visit every three to seven weeks; 51 of the year's appeals are problems raised
 on a visit (channel 服务专员走访) and 14 more problems and needs wait on the ledger: 65 raised, about 51 solved.
+Each department with an officer gets an escalation route (its first officer as head, the first zone leader in charge).
+The demo commissioner also keeps a service grid (网格) of eight enterprises of their park, visited like the others.
 A service-centre officer account (`service`, 企业服务中心) is added, so that the triage and review desk can be tried.
 """
 
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -37,10 +39,13 @@ from gaoxin.service.models import (
     Dispatch,
     DispatchRole,
     DispatchStatus,
+    EscalationRoute,
     EventKind,
+    GridKind,
     HandlingMode,
     ProblemKind,
     Rating,
+    ServiceGrid,
     Visit,
     VisitProblem,
 )
@@ -163,6 +168,8 @@ def seed_appeals(*, today: dt.date, seed: int) -> DemoAppealsResult:
         .order_by("id")
         .values_list("id", "contact_name", "commissioner_id")
     )
+    assigned += _seed_grid(rng, {e for e, _n, _c in assigned})
+    _seed_routes(departments.values())
     visited: list[Appeal] = []
     if assigned:
         chosen = set(rng.sample(range(len(appeals)), min(RAISED_ON_VISITS, len(appeals))))
@@ -231,14 +238,41 @@ def seed_appeals(*, today: dt.date, seed: int) -> DemoAppealsResult:
                 dispatch.status = DispatchStatus.ACCEPTED
                 continue
             took = min(max(0, limit + (rng.randint(1, 3) if rng.random() < 0.08 else -rng.randint(0, limit - 1))), age)
+            # about one lead in twenty asks the enterprise for clarification on its first day and waits 1-3 working
+            # days: the clock stops, the due date moves on by the days waited
+            waited = rng.randint(1, 3) if role == DispatchRole.LEAD and age > took + 4 and rng.random() < 0.05 else 0
+            if waited:
+                asked_on = calendar.add_working_days(timezone.localdate(sent), 1)
+                answered_on = calendar.add_working_days(asked_on, waited)
+                dispatch.paused_days = waited
+                dispatch.due_date = calendar.add_working_days(due, waited)
+                dispatch.return_due = calendar.add_working_days(dispatch.return_due, waited)
+                took = max(took, 2) + waited
+                event(
+                    appeal,
+                    EventKind.CLARIFY,
+                    _when(rng, asked_on),
+                    f"{department.name}请企业澄清：请补充相关材料",
+                    department,
+                )
+                event(
+                    appeal,
+                    EventKind.CLARIFIED,
+                    _when(rng, answered_on),
+                    f"{department.name}等待企业澄清{waited}个工作日，办结时限顺延至"
+                    f"{dispatch.due_date.year}年{dispatch.due_date.month}月{dispatch.due_date.day}日",
+                    department,
+                )
             replied_on = calendar.add_working_days(timezone.localdate(sent), took) if took else timezone.localdate(sent)
             replied = min(_when(rng, replied_on), now)
             dispatch.status = DispatchStatus.APPROVED
             dispatch.reply = rng.choice(ANSWERS)
             dispatch.replied_at = replied
             dispatch.reviewed_at = min(replied + dt.timedelta(hours=2), now)
-            dispatch.working_days = calendar.working_days_between(timezone.localdate(sent), timezone.localdate(replied))
-            dispatch.in_time = timezone.localdate(replied) <= due
+            dispatch.working_days = max(
+                0, calendar.working_days_between(timezone.localdate(sent), timezone.localdate(replied)) - waited
+            )
+            dispatch.in_time = timezone.localdate(replied) <= dispatch.due_date
             event(appeal, EventKind.REPLIED, replied, f"{department.name}已答复，待企业服务中心审核", department)
             event(appeal, EventKind.APPROVED, dispatch.reviewed_at, f"企业服务中心审核通过{department.name}的答复")
         if still_open:
@@ -404,6 +438,56 @@ LEDGER_TEXTS = {
     ProblemKind.PROBLEM: ("厂区周边道路积水", "员工通勤公交班次少", "供电线路老化"),
     ProblemKind.NEED: ("希望对接高校技术团队", "需要融资担保支持", "希望参加政策宣讲会"),
 }
+
+
+GRID_SIZE = 8
+
+
+def _seed_routes(departments: Iterable[Department]) -> None:
+    """督办对象: each department with an officer gets its first officer as head and the first zone leader in charge."""
+    leader = User.objects.filter(role=Role.LEADER, is_active=True).order_by("id").first()
+    for department in departments:
+        if department.code == settings.SERVICE_CENTRE_DEPARTMENT:
+            continue
+        head = User.objects.filter(role=Role.OFFICER, department=department, is_active=True).order_by("id").first()
+        if head is not None or leader is not None:
+            EscalationRoute.objects.get_or_create(department=department, defaults={"head": head, "leader": leader})
+
+
+def _seed_grid(rng: random.Random, taken: set[int]) -> list[tuple[int, str, int]]:
+    """A service grid (网格) for the demo commissioner: a few enterprises of the park where most of theirs are,
+    not assigned one-to-one, given as (enterprise, contact, commissioner) like the one-to-one ones."""
+    keeper = User.objects.filter(role=Role.COMMISSIONER, is_active=True).order_by("id").first()
+    if keeper is None:
+        return []
+    parks = list(
+        Enterprise.objects.filter(commissioner=keeper).values_list("park_id", flat=True).order_by("park_id")
+    ) or list(Enterprise.objects.values_list("park_id", flat=True).order_by("park_id")[:1])
+    if not parks:
+        return []
+    park_id = max(set(parks), key=parks.count)
+    members = list(
+        Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE, park_id=park_id, commissioner__isnull=True)
+        .exclude(pk__in=taken)
+        .order_by("id")
+        .values_list("id", "contact_name")[: GRID_SIZE * 4]
+    )
+    members = sorted(rng.sample(members, min(GRID_SIZE, len(members))))
+    if not members:
+        return []
+    park = Enterprise.objects.filter(park_id=park_id).values_list("park__short_name", "park__name").first()
+    park_name = (park[0] or park[1]) if park else ""
+    grid, _made = ServiceGrid.objects.get_or_create(
+        name=f"{park_name}科创楼宇网格",
+        defaults={
+            "kind": GridKind.BUILDING,
+            "park_id": park_id,
+            "commissioner": keeper,
+            "note": "楼宇内中小科技企业，由网格服务专员统一走访",
+        },
+    )
+    grid.enterprises.add(*[e for e, _n in members])
+    return [(e, n, grid.commissioner_id) for e, n in members]
 
 
 def _centre_user(centre: Department | None) -> User | None:

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.core.forms import StyledFormMixin
-from gaoxin.registry.models import Department
-from gaoxin.service.models import AppealCategory, Channel, Rating, Urgency
-from gaoxin.service.selectors import category_choices
+from gaoxin.registry.models import Department, Park
+from gaoxin.service.models import AppealCategory, Channel, GridKind, Rating, Urgency
+from gaoxin.service.selectors import category_choices, commissioners, department_officers, leaders
 
 
 class CategoryChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -130,3 +130,62 @@ class VisitForm(StyledFormMixin, forms.Form):
     needs = forms.CharField(
         label=_("企业需求"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("每行一条")
     )
+
+
+class CommissionerField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A user shown as 姓名（登录名）."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.display_name}（{obj.username}）"
+
+
+class GridForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("网格名称"), max_length=100, help_text=_("如：唐家湾主园区A区、港湾大道科创楼宇"))
+    kind = forms.ChoiceField(label=_("网格类型"), choices=GridKind.choices, initial=GridKind.PARK)
+    park = forms.ModelChoiceField(label=_("所在园区"), queryset=Park.objects.order_by("code"), required=False)
+    commissioner = CommissionerField(label=_("网格服务专员"), queryset=commissioners())
+    include_park = forms.BooleanField(label=_("包含所在园区的全部企业"), required=False)
+    enterprises = forms.CharField(
+        label=_("网格企业"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("每行一家：统一社会信用代码或企业全称；保存后以此清单为准"),
+    )
+    note = forms.CharField(label=_("说明"), max_length=300, required=False)
+    is_active = forms.BooleanField(label=_("启用"), required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["commissioner"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = commissioners()
+
+
+class ImportForm(StyledFormMixin, forms.Form):
+    file = forms.FileField(label=_("文件"), help_text=_("Excel（.xlsx、.xls）或CSV（UTF-8或GBK编码），按模板填写"))
+
+    def clean_file(self) -> Any:
+        from pathlib import Path
+
+        from gaoxin.core.importing import ACCEPTED_SUFFIXES
+
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(_("文件过大：不能超过%(size)sMB") % {"size": limit // (1024 * 1024)})
+        if Path(upload.name).suffix.lower() not in ACCEPTED_SUFFIXES:
+            raise forms.ValidationError(_("只支持 Excel（.xlsx、.xls）和 CSV 文件"))
+        return upload
+
+
+class EscalationForm(StyledFormMixin, forms.Form):
+    head = CommissionerField(label=_("部门负责人"), queryset=leaders(), required=False)
+    leader = CommissionerField(
+        label=_("分管领导"), queryset=leaders(), required=False, help_text=_("不设置时，逾期件督办全体领导")
+    )
+
+    def __init__(self, *args: Any, department: Department, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["head"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = department_officers(department)

@@ -7,7 +7,11 @@ Invariants:
   the official calendar with the day of receipt not counted;
 - the enterprise sees a department's reply only after the centre has reviewed it (status 中心已审核);
 - a dispatch's deadline is extended at most once, with a reason; an appeal is reopened at most once (不满意);
-- every step is an `AppealEvent` (who, when, what); the enterprise sees those marked `public`.
+- every step is an `AppealEvent` (who, when, what); the enterprise sees those marked `public`;
+- while a dispatch waits for the enterprise's clarification (需澄清) its clock stops: the working days spent waiting
+  (`paused_days`) move its due date on and are not counted in its handling time;
+- an imported appeal keeps the source's number (`external_number`, unique when set): importing it again adds nothing;
+- a grid (网格) gives its commissioner the grid's enterprises, besides those assigned one-to-one in the registry.
 """
 
 from __future__ import annotations
@@ -122,6 +126,9 @@ class Appeal(TimeStampedModel):
     merged_into = models.ForeignKey(
         "self", verbose_name=_("合并到"), null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
     )
+    external_number = models.CharField(
+        _("外部编号"), max_length=40, blank=True, help_text=_("批量导入时来源系统的编号（如12345热线工单号）")
+    )
 
     class Meta:
         verbose_name = _("企业诉求")
@@ -131,6 +138,13 @@ class Appeal(TimeStampedModel):
             models.Index(fields=["enterprise", "status"], name="appeal_enterprise_status_idx"),
             models.Index(fields=["status", "received_at"], name="appeal_status_received_idx"),
             models.Index(fields=["received_at"], name="appeal_received_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_number"],
+                condition=~models.Q(external_number=""),
+                name="appeal_external_number_unique",
+            )
         ]
 
     def __str__(self) -> str:
@@ -153,10 +167,16 @@ class DispatchStatus(models.TextChoices):
     RETURNED = "returned", _("退回")
     REPLIED = "replied", _("已答复")
     APPROVED = "approved", _("中心已审核")
+    CO_DONE = "co_done", _("协办完成")
 
 
 #: Dispatches a department still has to work on (counted as "overdue now" once past their due date).
 ACTIVE_DISPATCH = (DispatchStatus.PENDING, DispatchStatus.ACCEPTED, DispatchStatus.CLARIFY)
+#: Dispatches whose clock runs (a clarification pending stops it).
+RUNNING_DISPATCH = (DispatchStatus.PENDING, DispatchStatus.ACCEPTED)
+#: Dispatches counted as 办结 on the scoreboard: the reply approved by the centre, or a co-department's part closed
+#: by the lead's approved answer (协办完成).
+DONE_DISPATCH = (DispatchStatus.APPROVED, DispatchStatus.CO_DONE)
 
 
 class Dispatch(models.Model):
@@ -180,6 +200,10 @@ class Dispatch(models.Model):
     extension_reason = models.CharField(_("延期原因"), max_length=300, blank=True)
     accepted_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
     question = models.TextField(_("澄清问题"), blank=True)
+    paused_on = models.DateField(_("暂停计时日期"), null=True, blank=True, help_text=_("请企业澄清的日期"))
+    paused_days = models.PositiveSmallIntegerField(
+        _("等待澄清(工作日)"), default=0, help_text=_("等待企业澄清的工作日，不计入办理用时，时限相应顺延")
+    )
     return_reason = models.CharField(_("退回原因"), max_length=300, blank=True)
     reply = models.TextField(_("答复内容"), blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
@@ -223,6 +247,10 @@ class Dispatch(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_DISPATCH
+
+    @property
+    def is_paused(self) -> bool:
+        return self.status == DispatchStatus.CLARIFY
 
 
 def _upload_to(instance: Attachment, filename: str) -> str:
@@ -274,6 +302,8 @@ class EventKind(models.TextChoices):
     RATED = "rated", _("评价")
     REOPENED = "reopened", _("重新办理")
     CLOSED = "closed", _("办结")
+    CO_DONE = "co_done", _("协办完成")
+    IMPORTED = "imported", _("批量导入")
 
 
 class AppealEvent(models.Model):
@@ -368,3 +398,72 @@ class VisitProblem(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class GridKind(models.TextChoices):
+    PARK = "park", _("园区")
+    STREET = "street", _("街道/社区")
+    BUILDING = "building", _("楼宇")
+    OTHER = "other", _("其他")
+
+
+class ServiceGrid(TimeStampedModel):
+    """A service grid (服务网格): a named group of enterprises (a park, a street, a building) in one commissioner's
+    care. Its enterprises are in the commissioner's scope like those assigned one-to-one in the registry."""
+
+    name = models.CharField(_("网格名称"), max_length=100, unique=True)
+    kind = models.CharField(_("网格类型"), max_length=10, choices=GridKind.choices, default=GridKind.PARK)
+    park = models.ForeignKey(
+        "registry.Park", verbose_name=_("所在园区"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    commissioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("网格服务专员"),
+        on_delete=models.PROTECT,
+        related_name="service_grids",
+    )
+    enterprises = models.ManyToManyField(
+        "registry.Enterprise", verbose_name=_("网格企业"), blank=True, related_name="service_grids"
+    )
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("服务网格")
+        verbose_name_plural = _("服务网格")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EscalationRoute(TimeStampedModel):
+    """Whom an overdue dispatch of a department is escalated to (逾期督办): the department's head (部门负责人) and the
+    zone leader in charge of it (分管领导). Without a route, or a leader on it, every zone leader is told."""
+
+    department = models.OneToOneField(
+        "registry.Department", verbose_name=_("部门"), on_delete=models.CASCADE, related_name="service_escalation"
+    )
+    head = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("部门负责人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("分管领导"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("督办对象")
+        verbose_name_plural = _("督办对象")
+
+    def __str__(self) -> str:
+        return str(self.department_id)

@@ -116,3 +116,24 @@ def can_log_visit(actor: Any) -> Decision:
     if not is_active_user(actor) or not (actor.role in (Role.COMMISSIONER, Role.PARK_OFFICER) or is_centre(actor)):
         return Decision(False, _("只有服务专员、园区人员和企业服务中心可以登记走访"))
     return ALLOW
+
+
+def can_manage_grids(actor: Any) -> Decision:
+    """Service grids (网格) and their commissioners are set up by the service centre and the administrator."""
+    if not (is_centre(actor) or (is_active_user(actor) and actor.role == Role.ADMIN)):
+        return Decision(False, _("只有企业服务中心和管理员可以维护服务网格"))
+    return ALLOW
+
+
+def can_import(actor: Any) -> Decision:
+    """Bulk import of appeals (e.g. 12345 hotline work orders) is the service centre's."""
+    if not is_centre(actor):
+        return Decision(False, _("只有企业服务中心可以批量导入企业诉求"))
+    return ALLOW
+
+
+def can_manage_escalation(actor: Any) -> Decision:
+    """The escalation routes (部门负责人, 分管领导) are set by the service centre and the administrator."""
+    if not (is_centre(actor) or (is_active_user(actor) and actor.role == Role.ADMIN)):
+        return Decision(False, _("只有企业服务中心和管理员可以设置督办对象"))
+    return ALLOW

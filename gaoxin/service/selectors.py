@@ -6,7 +6,7 @@
 | officer of another department | those dispatched to the department (lead or co, any round) |
 | officer without a department | all (a bureau officer's zone-wide read) |
 | park officer | those of their parks' enterprises |
-| service commissioner | those of the enterprises assigned to them |
+| service commissioner | those of the enterprises assigned to them, one-to-one or in their grids (网格) |
 | anyone else (administrator, expert, finance) | none |
 
 Anything outside the scope answers NotFound (404). Dispatches, attachments and events follow their appeal; the
@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +32,9 @@ from gaoxin.registry.models import Department
 from gaoxin.service import permissions
 from gaoxin.service.models import (
     ACTIVE_DISPATCH,
+    DONE_DISPATCH,
     OPEN_STATUSES,
+    RUNNING_DISPATCH,
     Appeal,
     AppealCategory,
     AppealEvent,
@@ -40,9 +42,11 @@ from gaoxin.service.models import (
     Attachment,
     Dispatch,
     DispatchStatus,
+    EscalationRoute,
     HandlingMode,
     ProblemKind,
     Rating,
+    ServiceGrid,
     Visit,
     VisitProblem,
 )
@@ -71,8 +75,67 @@ def appeal_scope(actor: Any) -> QuerySet[Appeal]:
     if role == Role.PARK_OFFICER:
         return Appeal.objects.filter(enterprise__park__officers=actor)
     if role == Role.COMMISSIONER:
-        return Appeal.objects.filter(enterprise__commissioner=actor)
+        return Appeal.objects.filter(
+            Q(enterprise__commissioner=actor) | Q(enterprise_id__in=grid_enterprise_ids(actor))
+        )
     return Appeal.objects.none()
+
+
+# --- grids (网格) ----------------------------------------------------------------------------------------------------
+
+
+def grid_enterprise_ids(actor: Any) -> QuerySet[Any]:
+    """Ids of the enterprises in the active grids of a commissioner (none for anyone else)."""
+    from gaoxin.registry.models import Enterprise
+
+    if not is_active_user(actor) or actor.role != Role.COMMISSIONER:
+        return Enterprise.objects.none().values("pk")
+    return Enterprise.objects.filter(service_grids__commissioner=actor, service_grids__is_active=True).values("pk")
+
+
+def grid_scope_provider(actor: Any) -> QuerySet[Any] | None:
+    """The provider registered in `registry.selectors.SCOPE_EXTENSIONS`: a commissioner's grid enterprises."""
+    if not is_active_user(actor) or actor.role != Role.COMMISSIONER:
+        return None
+    return grid_enterprise_ids(actor)
+
+
+def service_enterprise_scope(actor: Any) -> QuerySet[Any]:
+    """The enterprises a user may serve here: the registry's scope, and for a commissioner also the grid's
+    enterprises (the registry's commissioner branch does not consult SCOPE_EXTENSIONS yet, so the union is made here;
+    once it does, this adds nothing)."""
+    from gaoxin.registry.models import Enterprise
+    from gaoxin.registry.selectors import enterprise_scope
+
+    base = enterprise_scope(actor)
+    if not is_active_user(actor) or actor.role != Role.COMMISSIONER:
+        return base
+    return Enterprise.objects.filter(Q(pk__in=base.values("pk")) | Q(pk__in=grid_enterprise_ids(actor)))
+
+
+def grid_list() -> QuerySet[ServiceGrid]:
+    return (
+        ServiceGrid.objects.select_related("commissioner", "park")
+        .annotate(enterprise_count=Count("enterprises"))
+        .order_by("-is_active", "name", "id")
+    )
+
+
+def grid_get(pk: int) -> ServiceGrid:
+    try:
+        return ServiceGrid.objects.select_related("commissioner", "park").get(pk=pk)
+    except ServiceGrid.DoesNotExist:
+        raise NotFound() from None
+
+
+def grid_enterprises(grid: ServiceGrid) -> list[Any]:
+    return list(grid.enterprises.select_related("park", "commissioner").order_by("name"))
+
+
+def commissioners() -> QuerySet[Any]:
+    from gaoxin.accounts.models import User
+
+    return User.objects.filter(role=Role.COMMISSIONER, is_active=True).order_by("username")
 
 
 def dispatch_scope(actor: Any) -> QuerySet[Dispatch]:
@@ -252,6 +315,20 @@ def duplicate_candidates(enterprise_id: int, title: str, category_id: int | None
 # --- working days shown on lists ----------------------------------------------------------------------------------
 
 
+def overdue_q(today: dt.date) -> Q:
+    """Open dispatches past their due date today. A dispatch waiting for the enterprise's clarification has its clock
+    stopped: it is overdue only if it already was on the day the question was asked."""
+    paused = Q(status=DispatchStatus.CLARIFY, due_date__lt=F("paused_on")) & Q(due_date__lt=today)
+    return Q(status__in=RUNNING_DISPATCH, due_date__lt=today) | paused
+
+
+def clock_day(dispatch: Dispatch, today: dt.date) -> dt.date:
+    """The day a dispatch's clock stands at: today, or the day its clarification was asked while paused."""
+    if dispatch.status == DispatchStatus.CLARIFY and dispatch.paused_on is not None:
+        return min(dispatch.paused_on, today)
+    return today
+
+
 def days_left(calendar: Any, due: dt.date, today: dt.date) -> int:
     """Working days left until `due` (negative: working days overdue)."""
     if due >= today:
@@ -309,7 +386,7 @@ def scoreboard(actor: Any, start: dt.date, end: dt.date, *, today: dt.date | Non
         raise PermissionDenied(_("只有领导和科室人员可以查看部门考核"))
     today = today or timezone.localdate()
     first, after = _bounds(start, end)
-    approved = Q(status=DispatchStatus.APPROVED)
+    approved = Q(status__in=DONE_DISPATCH)
     counted = (
         Dispatch.objects.filter(dispatched_at__gte=first, dispatched_at__lt=after)
         .exclude(status=DispatchStatus.RETURNED)
@@ -325,7 +402,7 @@ def scoreboard(actor: Any, start: dt.date, end: dt.date, *, today: dt.date | Non
     )
     by_department = {row["department_id"]: row for row in counted}
     overdue = dict(
-        Dispatch.objects.filter(status__in=ACTIVE_DISPATCH, due_date__lt=today)
+        Dispatch.objects.filter(overdue_q(today))
         .values("department_id")
         .annotate(n=Count("id"))
         .values_list("department_id", "n")
@@ -447,18 +524,20 @@ def overdue_notice(actor: Any, today: dt.date, calendar: Any) -> list[OverdueLin
     if not can_view_scoreboard(actor):
         raise PermissionDenied(_("只有领导和科室人员可以查看逾期通报"))
     rows = (
-        Dispatch.objects.filter(status__in=ACTIVE_DISPATCH, due_date__lt=today)
+        Dispatch.objects.filter(overdue_q(today))
         .select_related("appeal", "appeal__enterprise", "department")
         .order_by("department__sort_order", "department__code", "due_date", "id")
     )
-    return [OverdueLine(d, calendar.working_days_between(d.due_date, today)) for d in rows]
+    return [OverdueLine(d, calendar.working_days_between(d.due_date, clock_day(d, today))) for d in rows]
 
 
 # --- jobs -----------------------------------------------------------------------------------------------------------
 
 
 def open_dispatches() -> QuerySet[Dispatch]:
-    return Dispatch.objects.filter(status__in=ACTIVE_DISPATCH).select_related("appeal", "department")
+    """Dispatches the daily job looks at: those whose clock runs, and paused ones already overdue when paused."""
+    running = Q(status__in=RUNNING_DISPATCH) | Q(status=DispatchStatus.CLARIFY, due_date__lt=F("paused_on"))
+    return Dispatch.objects.filter(running).select_related("appeal", "department")
 
 
 def unrated_replied() -> QuerySet[Appeal]:
@@ -467,10 +546,8 @@ def unrated_replied() -> QuerySet[Appeal]:
 
 def enterprise_lookup(actor: Any, text: str) -> Any:
     """An enterprise in the caller's scope by its USCC or its exact name; NotFound otherwise."""
-    from gaoxin.registry.selectors import enterprise_scope
-
     text = text.strip()
-    found = enterprise_scope(actor).filter(Q(uscc=text.upper()) | Q(name=text)).first()
+    found = service_enterprise_scope(actor).filter(Q(uscc=text.upper()) | Q(name=text)).first()
     if found is None:
         raise NotFound(_("在您的数据范围内没有找到企业“%(text)s”") % {"text": text})
     return found
@@ -480,8 +557,9 @@ def with_days_left(rows: Any, calendar: Any, today: dt.date) -> list[Dispatch]:
     """The dispatches with `days_left` (working days to the due date; negative when overdue) for the lists."""
     result = list(rows)
     for dispatch in result:
-        dispatch.days_left = days_left(calendar, dispatch.due_date, today)  # type: ignore[attr-defined]
-        dispatch.overdue = dispatch.is_active and dispatch.due_date < today  # type: ignore[attr-defined]
+        day = clock_day(dispatch, today)
+        dispatch.days_left = days_left(calendar, dispatch.due_date, day)  # type: ignore[attr-defined]
+        dispatch.overdue = dispatch.is_active and dispatch.due_date < day  # type: ignore[attr-defined]
         dispatch.overdue_days = max(0, -dispatch.days_left)  # type: ignore[attr-defined]
     return result
 
@@ -512,9 +590,7 @@ def category_by_code(code: str) -> AppealCategory:
 
 
 def enterprise_in_scope(actor: Any, pk: int) -> Any:
-    from gaoxin.registry.selectors import enterprise_scope
-
-    found = enterprise_scope(actor).filter(pk=pk).first()
+    found = service_enterprise_scope(actor).filter(pk=pk).first()
     if found is None:
         raise NotFound()
     return found
@@ -539,7 +615,9 @@ def visit_scope(actor: Any) -> QuerySet[Visit]:
     if actor.role == Role.PARK_OFFICER:
         return Visit.objects.filter(enterprise__park__officers=actor)
     if actor.role == Role.COMMISSIONER:
-        return Visit.objects.filter(Q(enterprise__commissioner=actor) | Q(visitor=actor))
+        return Visit.objects.filter(
+            Q(enterprise__commissioner=actor) | Q(enterprise_id__in=grid_enterprise_ids(actor)) | Q(visitor=actor)
+        )
     return Visit.objects.all()
 
 
@@ -580,6 +658,9 @@ class CoverageLine:
     last_visit: dt.date | None
     days_since: int | None
     covered: bool
+    #: Who serves it: the one-to-one commissioner and/or the commissioners of its grids.
+    commissioners: list[str] = field(default_factory=list)
+    grids: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -612,23 +693,46 @@ def coverage(actor: Any, today: dt.date) -> Coverage:
     from django.conf import settings
     from django.db.models import Max
 
-    from gaoxin.registry.selectors import enterprise_scope
-
     if not permissions.can_view_visits(actor):
         raise PermissionDenied(permissions.can_view_visits(actor).reason)
     interval = settings.SERVICE_VISIT_INTERVAL_DAYS
+    in_grid = ServiceGrid.objects.filter(is_active=True)
+    if actor.role == Role.COMMISSIONER:
+        in_grid = in_grid.filter(commissioner=actor)
+        one_to_one = Q(commissioner=actor)
+    else:
+        one_to_one = Q(commissioner__isnull=False)
+    grid_rows: dict[int, list[tuple[str, str]]] = {}
+    through = ServiceGrid.enterprises.through.objects.filter(servicegrid__in=in_grid)
+    for enterprise_id, grid_name, person, login in through.values_list(
+        "enterprise_id",
+        "servicegrid__name",
+        "servicegrid__commissioner__full_name",
+        "servicegrid__commissioner__username",
+    ):
+        grid_rows.setdefault(enterprise_id, []).append((grid_name, person or login))
     assigned = (
-        enterprise_scope(actor)
-        .filter(commissioner__isnull=False)
+        service_enterprise_scope(actor)
+        .filter(one_to_one | Q(pk__in=through.values("enterprise_id")))
         .select_related("commissioner", "park")
         .annotate(last_visit=Max("service_visits__visited_on"))
-        .order_by("commissioner__username", "name")
+        .order_by("name", "id")
     )
     lines = []
     for enterprise in assigned:
         last = enterprise.last_visit  # type: ignore[attr-defined]
         days = (today - last).days if last else None
-        lines.append(CoverageLine(enterprise, last, days, days is not None and days <= interval))
+        people: list[str] = []
+        if enterprise.commissioner_id and (actor.role != Role.COMMISSIONER or enterprise.commissioner_id == actor.pk):
+            people.append(enterprise.commissioner.display_name)
+        grids = grid_rows.get(enterprise.pk, [])
+        people.extend(person for _grid, person in grids if person not in people)
+        lines.append(
+            CoverageLine(
+                enterprise, last, days, days is not None and days <= interval, people, [grid for grid, _p in grids]
+            )
+        )
+    lines.sort(key=lambda line: (line.commissioners[:1], line.enterprise.name))
     problems = VisitProblem.objects.filter(visit__in=visit_scope(actor))
     counts = problems.aggregate(
         problems=Count("id", filter=Q(kind=ProblemKind.PROBLEM)),
@@ -637,3 +741,48 @@ def coverage(actor: Any, today: dt.date) -> Coverage:
         resolved=Count("id", filter=Q(appeal__status__in=ANSWERED)),
     )
     return Coverage(lines, interval, **counts)
+
+
+# --- escalation routes (督办对象) -------------------------------------------------------------------------------------
+
+
+@dataclass
+class RouteLine:
+    department: Department
+    head: Any
+    leader: Any
+
+
+def escalation_routes() -> list[RouteLine]:
+    """Every department but the centre, with its head and the leader in charge (None when not set)."""
+    from django.conf import settings
+
+    routes = {r.department_id: r for r in EscalationRoute.objects.select_related("head", "leader")}
+    lines = []
+    for department in departments().exclude(code=settings.SERVICE_CENTRE_DEPARTMENT):
+        route = routes.get(department.pk)
+        lines.append(RouteLine(department, route.head if route else None, route.leader if route else None))
+    return lines
+
+
+def escalation_route(department_id: int) -> EscalationRoute | None:
+    return EscalationRoute.objects.select_related("head", "leader").filter(department_id=department_id).first()
+
+
+def department_get(pk: int) -> Department:
+    try:
+        return Department.objects.get(pk=pk)
+    except Department.DoesNotExist:
+        raise NotFound() from None
+
+
+def department_officers(department: Department) -> QuerySet[Any]:
+    from gaoxin.accounts.models import User
+
+    return User.objects.filter(role=Role.OFFICER, department=department, is_active=True).order_by("username")
+
+
+def leaders() -> QuerySet[Any]:
+    from gaoxin.accounts.models import User
+
+    return User.objects.filter(role=Role.LEADER, is_active=True).order_by("username")

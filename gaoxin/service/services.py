@@ -29,7 +29,6 @@ from gaoxin.core.models import AuditAction
 from gaoxin.core.permissions import require
 from gaoxin.notifications.services import notify
 from gaoxin.registry.models import Department, Enterprise
-from gaoxin.registry.selectors import enterprise_scope
 from gaoxin.service import deadlines, permissions, selectors
 from gaoxin.service.attachments import check_upload
 from gaoxin.service.models import (
@@ -44,11 +43,13 @@ from gaoxin.service.models import (
     DispatchReminder,
     DispatchRole,
     DispatchStatus,
+    EscalationRoute,
     EventKind,
     HandlingMode,
     ProblemKind,
     Rating,
     ReminderKind,
+    ServiceGrid,
     Urgency,
     Visit,
     VisitProblem,
@@ -198,6 +199,9 @@ def _create(
     contact_phone: str,
     files: Sequence[Any],
     received_at: dt.datetime | None,
+    external_number: str = "",
+    note: str = "",
+    notify_centre: bool = True,
 ) -> IntakeResult:
     title, content = _check_text(title, content)
     _check_category(category)
@@ -223,6 +227,7 @@ def _create(
                     received_at=now,
                     received_by=actor if getattr(actor, "pk", None) else None,
                     respond_by=deadlines.respond_by(now),
+                    external_number=external_number,
                 )
             break
         except IntegrityError:
@@ -235,7 +240,7 @@ def _create(
         appeal,
         EventKind.RECEIVED,
         actor,
-        _("通过%(channel)s受理诉求，编号%(number)s") % {"channel": channel_label, "number": appeal.number},
+        _("通过%(channel)s受理诉求，编号%(number)s") % {"channel": channel_label, "number": appeal.number} + note,
         at=now,
     )
     audit.record(
@@ -249,13 +254,14 @@ def _create(
             str(_("受理渠道")): [None, str(channel_label)],
         },
     )
-    _tell_staff(
-        _centre_users(),
-        appeal,
-        _("新的企业诉求：%(title)s") % {"title": title},
-        _("%(enterprise)s通过%(channel)s提出诉求，请在1个工作小时内响应并分办。")
-        % {"enterprise": enterprise.name, "channel": channel_label},
-    )
+    if notify_centre:
+        _tell_staff(
+            _centre_users(),
+            appeal,
+            _("新的企业诉求：%(title)s") % {"title": title},
+            _("%(enterprise)s通过%(channel)s提出诉求，请在1个工作小时内响应并分办。")
+            % {"enterprise": enterprise.name, "channel": channel_label},
+        )
     if channel != Channel.PORTAL:
         _tell_enterprise(
             appeal,
@@ -311,7 +317,7 @@ def appeal_record(
 ) -> IntakeResult:
     """An officer records an appeal received by phone or visit (a commissioner: on a visit)."""
     require(permissions.can_record(actor))
-    if not enterprise_scope(actor).filter(pk=enterprise.pk).exists():
+    if not selectors.service_enterprise_scope(actor).filter(pk=enterprise.pk).exists():
         raise NotFound()
     if channel not in (Channel.PHONE, Channel.VISIT, Channel.COMMISSIONER):
         raise ValidationFailed(_("登记的受理渠道应为电话、来访或服务专员走访"), data={"field": "channel"})
@@ -329,6 +335,59 @@ def appeal_record(
         contact_phone=contact_phone,
         files=files,
         received_at=received_at,
+    )
+
+
+def appeal_import(
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    category: AppealCategory,
+    title: str,
+    content: str,
+    received_at: dt.datetime,
+    external_number: str,
+    urgency: str = Urgency.NORMAL,
+    contact_name: str = "",
+    contact_phone: str = "",
+    source: str = "",
+) -> Appeal:
+    """One row of a bulk import (channel 批量导入), checked by `imports.import_appeals`; the centre is told once per
+    file (`tell_centre_imported`), not per appeal."""
+    if actor is not None:
+        require(permissions.can_import(actor))
+    note = _("（外部编号%(number)s%(source)s）") % {
+        "number": external_number,
+        "source": _("，来源：%(s)s") % {"s": source} if source else "",
+    }
+    return _create(
+        actor=actor,
+        enterprise=enterprise,
+        channel=Channel.IMPORT,
+        category=category,
+        title=title,
+        content=content,
+        urgency=urgency,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        files=(),
+        received_at=received_at,
+        external_number=external_number,
+        note=note,
+        notify_centre=False,
+    ).appeal
+
+
+def tell_centre_imported(count: int, filename: str) -> None:
+    if not count:
+        return
+    notify(
+        recipients=_centre_users(),
+        title=_("批量导入企业诉求%(n)s件") % {"n": count},
+        body=_("从%(file)s导入了%(n)s件企业诉求，已进入分办队列，请在1个工作小时内响应并分办。")
+        % {"file": filename, "n": count},
+        link=reverse("service:triage"),
+        kind="service",
     )
 
 
@@ -553,16 +612,26 @@ def _refuse_state(dispatch: Dispatch, action: str) -> None:
     )
 
 
-def _set_status(actor: Any, dispatch: Dispatch, status: str, fields: list[str], reason: str = "") -> None:
+def _set_status(
+    actor: Any,
+    dispatch: Dispatch,
+    status: str,
+    fields: list[str],
+    reason: str = "",
+    due_before: dt.date | None = None,
+) -> None:
     before = dispatch.get_status_display()
     dispatch.status = status
     dispatch.save(update_fields=["status", *fields])
+    changes: dict[str, list[Any]] = {str(_("状态")): [str(before), str(dispatch.get_status_display())]}
+    if due_before is not None and due_before != dispatch.due_date:
+        changes[str(_("办结时限"))] = [due_before.isoformat(), dispatch.due_date.isoformat()]
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
         target=dispatch,
         enterprise_id=dispatch.appeal.enterprise_id,
-        changes={str(_("状态")): [str(before), str(dispatch.get_status_display())]},
+        changes=changes,
         reason=reason,
     )
 
@@ -586,8 +655,9 @@ def dispatch_accept(*, actor: Any, dispatch: Dispatch) -> Dispatch:
 
 
 @transaction.atomic
-def dispatch_clarify(*, actor: Any, dispatch: Dispatch, question: str) -> Dispatch:
-    """The department needs more from the enterprise: the question goes to the enterprise, which answers it."""
+def dispatch_clarify(*, actor: Any, dispatch: Dispatch, question: str, now: dt.datetime | None = None) -> Dispatch:
+    """The department needs more from the enterprise: the question goes to the enterprise, which answers it. The
+    dispatch's clock stops from that day until the answer (see `_resume`)."""
     dispatch = _lock_dispatch(dispatch)
     require(permissions.can_handle(actor, dispatch))
     question = question.strip()
@@ -595,18 +665,50 @@ def dispatch_clarify(*, actor: Any, dispatch: Dispatch, question: str) -> Dispat
         raise ValidationFailed(_("请写明需要企业澄清的问题"), data={"field": "question"})
     if dispatch.status not in (DispatchStatus.PENDING, DispatchStatus.ACCEPTED):
         _refuse_state(dispatch, _("要求澄清"))
+    now = now or timezone.now()
     dispatch.question = question
-    dispatch.accepted_at = dispatch.accepted_at or timezone.now()
-    _set_status(actor, dispatch, DispatchStatus.CLARIFY, ["question", "accepted_at"], reason=question)
-    text = _("%(department)s请企业澄清：%(question)s") % {"department": dispatch.department.name, "question": question}
+    dispatch.accepted_at = dispatch.accepted_at or now
+    dispatch.paused_on = timezone.localdate(now)
+    _set_status(actor, dispatch, DispatchStatus.CLARIFY, ["question", "accepted_at", "paused_on"], reason=question)
+    text = _("%(department)s请企业澄清：%(question)s（等待澄清期间暂停计时）") % {
+        "department": dispatch.department.name,
+        "question": question,
+    }
     _event(dispatch.appeal, EventKind.CLARIFY, actor, text, department=dispatch.department)
     _tell_enterprise(dispatch.appeal, _("请补充说明您的诉求：%(title)s") % {"title": dispatch.appeal.title}, text)
     return dispatch
 
 
+def _resume(dispatch: Dispatch, today: dt.date, calendar: WorkCalendar) -> int:
+    """End a clarification pause: the working days spent waiting — those after the day the question was asked, up to
+    and including the day the answer came (the day of receipt rule: the limit goes on from the next working day) —
+    move the due date and the return limit on, and are kept out of the handling time. Returns those days."""
+    asked = dispatch.paused_on or today
+    waited = calendar.working_days_between(asked, today)
+    if waited:
+        dispatch.due_date = calendar.add_working_days(dispatch.due_date, waited)
+        dispatch.return_due = calendar.add_working_days(dispatch.return_due, waited)
+    dispatch.paused_days += waited
+    dispatch.paused_on = None
+    return waited
+
+
+def _refresh_due(appeal: Appeal) -> None:
+    """The appeal's due date is the latest of its current round's dispatches (returned ones aside)."""
+    dues = list(
+        appeal.dispatches.filter(handling_round=appeal.handling_round)
+        .exclude(status=DispatchStatus.RETURNED)
+        .values_list("due_date", flat=True)
+    )
+    if dues:
+        appeal.due_date = max(dues)
+        appeal.save(update_fields=["due_date", "updated_at"])
+
+
 @transaction.atomic
-def appeal_clarify_answer(*, actor: Any, appeal: Appeal, answer: str) -> Appeal:
-    """The enterprise answers the departments' questions; their dispatches go back to 已接收."""
+def appeal_clarify_answer(*, actor: Any, appeal: Appeal, answer: str, now: dt.datetime | None = None) -> Appeal:
+    """The enterprise answers the departments' questions; their dispatches go back to 已接收 and their due dates move
+    on by the working days spent waiting (shown in the history: "等待企业澄清2个工作日，办结时限顺延至…")."""
     appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
     require(permissions.can_act_for_enterprise(actor, appeal))
     answer = answer.strip()
@@ -615,15 +717,41 @@ def appeal_clarify_answer(*, actor: Any, appeal: Appeal, answer: str) -> Appeal:
     asking = list(appeal.dispatches.filter(status=DispatchStatus.CLARIFY).select_related("department", "appeal"))
     if not asking:
         raise Conflict(_("目前没有部门需要您澄清该诉求"))
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    calendar = work_calendar()
+    _event(appeal, EventKind.CLARIFIED, actor, _("企业澄清：%(answer)s") % {"answer": answer}, at=now)
     for dispatch in asking:
-        _set_status(actor, dispatch, DispatchStatus.ACCEPTED, [], reason=answer)
+        before = dispatch.due_date
+        waited = _resume(dispatch, today, calendar)
+        _set_status(
+            actor,
+            dispatch,
+            DispatchStatus.ACCEPTED,
+            ["due_date", "return_due", "paused_days", "paused_on"],
+            reason=answer,
+            due_before=before,
+        )
+        if waited:
+            text = _("%(department)s等待企业澄清%(days)s个工作日，办结时限顺延至%(due)s（原%(before)s）") % {
+                "department": dispatch.department.name,
+                "days": waited,
+                "due": _date_text(dispatch.due_date),
+                "before": _date_text(before),
+            }
+        else:
+            text = _("%(department)s当日收到企业澄清，办结时限仍为%(due)s") % {
+                "department": dispatch.department.name,
+                "due": _date_text(dispatch.due_date),
+            }
+        _event(appeal, EventKind.CLARIFIED, None, text, at=now, department=dispatch.department)
         _tell_staff(
             _department_users(dispatch.department_id),
             appeal,
             _("企业已澄清：%(title)s") % {"title": appeal.title},
-            answer,
+            f"{answer}\n{text}",
         )
-    _event(appeal, EventKind.CLARIFIED, actor, _("企业澄清：%(answer)s") % {"answer": answer})
+    _refresh_due(appeal)
     return appeal
 
 
@@ -688,9 +816,7 @@ def dispatch_reply(
     dispatch.replied_at = now
     dispatch.replied_by = actor
     dispatch.accepted_at = dispatch.accepted_at or now
-    dispatch.working_days = calendar.working_days_between(
-        timezone.localdate(dispatch.dispatched_at), timezone.localdate(now)
-    )
+    dispatch.working_days = handling_days(dispatch, now, calendar)
     dispatch.in_time = timezone.localdate(now) <= dispatch.due_date
     _set_status(
         actor,
@@ -717,6 +843,59 @@ def dispatch_reply(
     return dispatch
 
 
+def handling_days(dispatch: Dispatch, end: dt.datetime, calendar: WorkCalendar) -> int:
+    """Working days from the dispatch to `end`, the days spent waiting for the enterprise's clarification left out."""
+    taken = calendar.working_days_between(timezone.localdate(dispatch.dispatched_at), timezone.localdate(end))
+    return max(0, taken - dispatch.paused_days)
+
+
+def _close_co_dispatches(actor: Any, appeal: Appeal, lead: Dispatch, now: dt.datetime) -> list[Dispatch]:
+    """The lead's approved answer is the zone's answer to the enterprise (主办负责制): the co-departments' parts
+    still open (待接收, 已接收, 需澄清) are closed as 协办完成. Each counts as received and closed for its department,
+    in time if closed by its own due date, its handling time up to now (a pending clarification's days left out);
+    a co-reply already written (已答复) still goes through the centre's review and is added to the answer."""
+    calendar = work_calendar()
+    today = timezone.localdate(now)
+    closed = []
+    rows = (
+        appeal.dispatches.filter(handling_round=lead.handling_round, role=DispatchRole.CO, status__in=ACTIVE_DISPATCH)
+        .select_related("department", "appeal")
+        .select_for_update()
+    )
+    for dispatch in rows:
+        due_before = dispatch.due_date
+        if dispatch.status == DispatchStatus.CLARIFY:
+            _resume(dispatch, today, calendar)
+        dispatch.working_days = handling_days(dispatch, now, calendar)
+        dispatch.in_time = today <= dispatch.due_date
+        _set_status(
+            actor,
+            dispatch,
+            DispatchStatus.CO_DONE,
+            ["due_date", "return_due", "paused_days", "paused_on", "working_days", "in_time"],
+            reason=str(_("主办部门答复已审核通过")),
+            due_before=due_before,
+        )
+        _event(
+            appeal,
+            EventKind.CO_DONE,
+            actor,
+            _("主办部门%(lead)s的答复已审核通过，%(department)s协办完成")
+            % {"lead": lead.department.name, "department": dispatch.department.name},
+            at=now,
+            department=dispatch.department,
+        )
+        _tell_staff(
+            _department_users(dispatch.department_id),
+            appeal,
+            _("协办完成：%(title)s") % {"title": appeal.title},
+            _("主办部门%(lead)s已答复诉求%(number)s并经企业服务中心审核通过，贵部门的协办件已办结。")
+            % {"lead": lead.department.name, "number": appeal.number},
+        )
+        closed.append(dispatch)
+    return closed
+
+
 def _compose_reply(appeal: Appeal) -> str:
     approved = appeal.dispatches.filter(
         handling_round=appeal.handling_round, status=DispatchStatus.APPROVED
@@ -725,7 +904,9 @@ def _compose_reply(appeal: Appeal) -> str:
 
 
 @transaction.atomic
-def dispatch_review(*, actor: Any, dispatch: Dispatch, approve: bool, note: str = "") -> Dispatch:
+def dispatch_review(
+    *, actor: Any, dispatch: Dispatch, approve: bool, note: str = "", now: dt.datetime | None = None
+) -> Dispatch:
     """The centre approves a reply (the enterprise then sees it; the lead's approval answers the appeal) or sends it
     back to the department with a note."""
     require(permissions.can_review(actor))
@@ -736,7 +917,8 @@ def dispatch_review(*, actor: Any, dispatch: Dispatch, approve: bool, note: str 
     if not approve and not note:
         raise ValidationFailed(_("退回重办时请写明审核意见"), data={"field": "note"})
     dispatch.review_note = note
-    dispatch.reviewed_at = timezone.now()
+    now = now or timezone.now()
+    dispatch.reviewed_at = now
     appeal = Appeal.objects.select_for_update().get(pk=dispatch.appeal_id)
     if not approve:
         dispatch.working_days = None
@@ -766,12 +948,21 @@ def dispatch_review(*, actor: Any, dispatch: Dispatch, approve: bool, note: str 
         EventKind.APPROVED,
         actor,
         _("企业服务中心审核通过%(department)s的答复") % {"department": dispatch.department.name},
+        at=now,
         department=dispatch.department,
     )
     appeal.reply = _compose_reply(appeal)
     if dispatch.role == DispatchRole.LEAD and appeal.status == AppealStatus.HANDLING:
         appeal.status = AppealStatus.REPLIED
-        appeal.replied_at = timezone.now()
+        appeal.replied_at = now
+        _close_co_dispatches(actor, appeal, dispatch, appeal.replied_at)
+    elif dispatch.role == DispatchRole.CO and appeal.status in (AppealStatus.REPLIED, AppealStatus.CLOSED):
+        _tell_enterprise(
+            appeal,
+            _("您的诉求有补充答复：%(title)s") % {"title": appeal.title},
+            _("诉求%(number)s收到%(department)s的补充答复，请查看。")
+            % {"number": appeal.number, "department": dispatch.department.name},
+        )
         _tell_enterprise(
             appeal,
             _("您的诉求已答复：%(title)s") % {"title": appeal.title},
@@ -948,13 +1139,16 @@ def _log_once(dispatch: Dispatch, kind: str, day: dt.date) -> DispatchReminder |
 def run_daily(*, today: dt.date | None = None) -> DailyResult:
     """The daily job (`manage.py service_reminders`), harmless to run twice a day:
     - open dispatches due in SERVICE_REMINDER_WORKDAYS working days: the department is reminded (once a day);
-    - open dispatches past their due date: escalated once to the department, the centre and the zone leaders;
+    - open dispatches past their due date: escalated once to the department, its head (部门负责人), the centre and
+      the department's leader in charge (分管领导) — every zone leader when the department has none set;
+    - a dispatch waiting for the enterprise's clarification is neither reminded nor escalated (its clock stopped);
     - answered appeals left unrated for SERVICE_AUTO_CLOSE_DAYS working days are closed."""
     today = today or timezone.localdate()
     calendar = work_calendar()
     result = DailyResult()
     leaders = list(User.objects.filter(role=Role.LEADER, is_active=True))
     centre = list(_centre_users())
+    routes = {r.department_id: r for r in EscalationRoute.objects.select_related("head", "leader")}
     for dispatch in selectors.open_dispatches():
         appeal = dispatch.appeal
         if dispatch.due_date >= today:
@@ -1001,8 +1195,24 @@ def run_daily(*, today: dt.date | None = None) -> DailyResult:
                 "due": _date_text(dispatch.due_date),
                 "days": overdue,
             }
+            route = routes.get(dispatch.department_id)
+            head = route.head if route and route.head and route.head.is_active else None
+            leader = route.leader if route and route.leader and route.leader.is_active else None
+            if head or leader:
+                body += _("已督办%(whom)s。") % {
+                    "whom": "、".join(
+                        [
+                            *([_("部门负责人%(name)s") % {"name": head.display_name}] if head else []),
+                            *([_("分管领导%(name)s") % {"name": leader.display_name}] if leader else []),
+                        ]
+                    )
+                }
+            recipients = {u.pk: u for u in [*_department_users(dispatch.department_id), *centre]}
+            for person in [head, *([leader] if leader else leaders)]:
+                if person is not None:
+                    recipients[person.pk] = person
             log.recipients = _tell_staff(
-                [*_department_users(dispatch.department_id), *centre, *leaders],
+                recipients.values(),
                 appeal,
                 _("逾期督办：%(title)s") % {"title": appeal.title},
                 body,
@@ -1079,7 +1289,7 @@ def visit_log(
 ) -> Visit:
     """A visit to an enterprise in the caller's scope, with the problems and needs raised (one per line)."""
     require(permissions.can_log_visit(actor))
-    if not enterprise_scope(actor).filter(pk=enterprise.pk).exists():
+    if not selectors.service_enterprise_scope(actor).filter(pk=enterprise.pk).exists():
         raise NotFound()
     if visited_on > timezone.localdate():
         raise ValidationFailed(_("走访日期不能晚于今天"), data={"field": "visited_on"})
@@ -1136,3 +1346,108 @@ def problem_raise(*, actor: Any, problem: VisitProblem, category: AppealCategory
     problem.appeal = result.appeal
     problem.save(update_fields=["appeal"])
     return result.appeal
+
+
+# --- service grids (网格) -------------------------------------------------------------------------------------------
+
+
+def _grid_enterprises(lines: str | Sequence[str]) -> list[Enterprise]:
+    """One enterprise per line, by USCC or full name; a line that matches nothing is refused, naming the line."""
+    found: dict[int, Enterprise] = {}
+    for number, raw in enumerate(lines.splitlines() if isinstance(lines, str) else list(lines), start=1):
+        text = raw.strip()
+        if not text:
+            continue
+        enterprise = (
+            Enterprise.objects.filter(uscc=text.upper()).first() or Enterprise.objects.filter(name=text).first()
+        )
+        if enterprise is None:
+            raise ValidationFailed(
+                _("企业清单第%(n)s行：没有统一社会信用代码或名称为“%(text)s”的企业") % {"n": number, "text": text},
+                data={"field": "enterprises"},
+            )
+        found[enterprise.pk] = enterprise
+    return list(found.values())
+
+
+@transaction.atomic
+def grid_save(
+    *,
+    actor: Any,
+    grid: ServiceGrid | None,
+    name: str,
+    kind: str,
+    commissioner: User,
+    park: Any = None,
+    enterprises: str | Sequence[str] = "",
+    include_park: bool = False,
+    note: str = "",
+    is_active: bool = True,
+) -> ServiceGrid:
+    """Create or change a service grid: its name, its commissioner and its enterprises (the list replaces the old
+    one; `include_park` adds every enterprise of the grid's park)."""
+    require(permissions.can_manage_grids(actor))
+    name = name.strip()
+    if not name:
+        raise ValidationFailed(_("请填写网格名称"), data={"field": "name"})
+    clash = ServiceGrid.objects.filter(name=name)
+    if grid is not None:
+        clash = clash.exclude(pk=grid.pk)
+    if clash.exists():
+        raise Conflict(_("已有名为“%(name)s”的网格") % {"name": name}, data={"field": "name"})
+    if getattr(commissioner, "role", None) != Role.COMMISSIONER or not commissioner.is_active:
+        raise ValidationFailed(_("网格服务专员须是在职的服务专员账号"), data={"field": "commissioner"})
+    if include_park and park is None:
+        raise ValidationFailed(_("请先选择所在园区"), data={"field": "park"})
+    members = {e.pk: e for e in _grid_enterprises(enterprises)}
+    if include_park:
+        members.update({e.pk: e for e in Enterprise.objects.filter(park=park)})
+    row = grid or ServiceGrid()
+    before_members = set(row.enterprises.values_list("pk", flat=True)) if grid else set()
+    before_commissioner = grid.commissioner.display_name if grid else None
+    row.name, row.kind, row.park, row.commissioner = name, kind, park, commissioner
+    row.note, row.is_active = note.strip()[:300], is_active
+    row.save()
+    row.enterprises.set(list(members.values()))
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE if grid else AuditAction.CREATE,
+        target=row,
+        changes={
+            str(_("网格服务专员")): [before_commissioner, commissioner.display_name],
+            str(_("网格企业")): [len(before_members), len(members)],
+        },
+    )
+    return row
+
+
+# --- escalation routes (督办对象) -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def escalation_save(*, actor: Any, department: Department, head: User | None, leader: User | None) -> EscalationRoute:
+    """Set a department's head (an officer of the department) and its leader in charge (a zone leader)."""
+    require(permissions.can_manage_escalation(actor))
+    if department.code == settings.SERVICE_CENTRE_DEPARTMENT:
+        raise ValidationFailed(_("企业服务中心不承办转办件，无需设置督办对象"), data={"field": "department"})
+    if head is not None and (head.role != Role.OFFICER or head.department_id != department.pk or not head.is_active):
+        raise ValidationFailed(
+            _("部门负责人须是%(department)s在职的科室人员") % {"department": department.name}, data={"field": "head"}
+        )
+    if leader is not None and (leader.role != Role.LEADER or not leader.is_active):
+        raise ValidationFailed(_("分管领导须是在职的领导账号"), data={"field": "leader"})
+    route, _made = EscalationRoute.objects.get_or_create(department=department)
+    before = [route.head.display_name if route.head else None, route.leader.display_name if route.leader else None]
+    route.head, route.leader = head, leader
+    route.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=route,
+        changes={
+            str(_("部门负责人")): [before[0], head.display_name if head else None],
+            str(_("分管领导")): [before[1], leader.display_name if leader else None],
+        },
+        reason=department.name,
+    )
+    return route

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gaoxin.service import views, views_portal
+from gaoxin.service import views, views_import, views_portal
 
 app_name = "service"
 urlpatterns = [
@@ -14,6 +14,15 @@ urlpatterns = [
     path("visits/new/", views.visit_create, name="visit_create"),
     path("visits/<int:pk>/", views.visit_detail, name="visit_detail"),
     path("visits/problems/<int:pk>/raise/", views.problem_raise, name="problem_raise"),
+    path("import/", views_import.import_upload, name="import_upload"),
+    path("import/template.<str:fmt>", views_import.import_template, name="import_template"),
+    path("import/<str:token>/", views_import.import_preview, name="import_preview"),
+    path("import/<str:token>/commit/", views_import.import_commit, name="import_commit"),
+    path("escalation/", views.escalation_list, name="escalation_list"),
+    path("escalation/<int:pk>/", views.escalation_edit, name="escalation_edit"),
+    path("grids/", views.grid_list, name="grid_list"),
+    path("grids/new/", views.grid_edit, name="grid_create"),
+    path("grids/<int:pk>/", views.grid_edit, name="grid_edit"),
     path("categories/", views.category_list, name="category_list"),
     path("categories/new/", views.category_edit, name="category_create"),
     path("categories/<int:pk>/", views.category_edit, name="category_edit"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -352,6 +353,18 @@ def notice(request: AuthedRequest) -> HttpResponse:
     """The weekly overdue notice (逾期通报): open dispatches past their due date, by department."""
     today = timezone.localdate()
     lines = selectors.overdue_notice(request.user, today, work_calendar())
+    if request.GET.get("format") == "docx":
+        from gaoxin.service.notice_docx import notice_docx
+
+        centre = selectors.centre_department()
+        issuer = centre.name if centre else str(_("企业服务中心"))
+        response = HttpResponse(
+            notice_docx(lines, today, issuer),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        name = quote(f"{_('企业诉求逾期通报')}{today.isoformat()}.docx")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+        return response
     if request.GET.get("format") == "xlsx":
         headers = [_("承办部门"), _("诉求编号"), _("企业"), _("诉求标题"), _("承办方式"), _("办结时限")]
         headers.append(_("逾期(工作日)"))
@@ -372,7 +385,9 @@ def notice(request: AuthedRequest) -> HttpResponse:
     counts: dict[str, int] = {}
     for line in lines:
         counts[line.dispatch.department.name] = counts.get(line.dispatch.department.name, 0) + 1
-    return render(request, "service/notice.html", {"lines": lines, "counts": counts, "today": today})
+    context = {"lines": lines, "counts": counts, "today": today}
+    context["can_routes"] = bool(permissions.can_manage_escalation(request.user))
+    return render(request, "service/notice.html", context)
 
 
 # --- categories (administrator) -------------------------------------------------------------------------------------
@@ -422,7 +437,12 @@ def visit_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "service/visit_list.html",
-        {"report": report, "page": page, "can_log": bool(permissions.can_log_visit(request.user))},
+        {
+            "report": report,
+            "page": page,
+            "can_log": bool(permissions.can_log_visit(request.user)),
+            "can_grids": bool(permissions.can_manage_grids(request.user)),
+        },
     )
 
 
@@ -481,3 +501,67 @@ def problem_raise(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect("service:visit_detail", pk=problem.visit_id)
     messages.success(request, _("已转为诉求%(number)s") % {"number": appeal.number})
     return redirect("service:appeal_detail", pk=appeal.pk)
+
+
+# --- service grids (网格) -------------------------------------------------------------------------------------------
+
+
+@login_required
+def grid_list(request: AuthedRequest) -> HttpResponse:
+    require(permissions.can_manage_grids(request.user))
+    return render(request, "service/grid_list.html", {"grids": selectors.grid_list()})
+
+
+@login_required
+def grid_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
+    require(permissions.can_manage_grids(request.user))
+    grid = selectors.grid_get(pk) if pk else None
+    initial: dict[str, Any] = {}
+    members = selectors.grid_enterprises(grid) if grid else []
+    if grid is not None:
+        initial = {
+            "name": grid.name,
+            "kind": grid.kind,
+            "park": grid.park_id,
+            "commissioner": grid.commissioner_id,
+            "enterprises": "\n".join(e.uscc for e in members),
+            "note": grid.note,
+            "is_active": grid.is_active,
+        }
+    form = forms.GridForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.grid_save(actor=request.user, grid=grid, **form.cleaned_data)
+        except DomainError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, _("已保存网格“%(name)s”") % {"name": saved.name})
+            return redirect("service:grid_list")
+    return render(request, "service/grid_form.html", {"form": form, "grid": grid, "members": members})
+
+
+# --- escalation routes (督办对象) -------------------------------------------------------------------------------------
+
+
+@login_required
+def escalation_list(request: AuthedRequest) -> HttpResponse:
+    require(permissions.can_manage_escalation(request.user))
+    return render(request, "service/escalation_list.html", {"lines": selectors.escalation_routes()})
+
+
+@login_required
+def escalation_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    require(permissions.can_manage_escalation(request.user))
+    department = selectors.department_get(pk)
+    route = selectors.escalation_route(department.pk)
+    initial = {"head": route.head_id, "leader": route.leader_id} if route else {}
+    form = forms.EscalationForm(request.POST or None, initial=initial, department=department)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.escalation_save(actor=request.user, department=department, **form.cleaned_data)
+        except DomainError as exc:
+            attach_error(form, exc)
+        else:
+            messages.success(request, _("已保存%(name)s的督办对象") % {"name": department.name})
+            return redirect("service:escalation_list")
+    return render(request, "service/escalation_form.html", {"form": form, "department": department})

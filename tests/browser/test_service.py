@@ -1,16 +1,20 @@
 """Enterprise service journey: the enterprise files an appeal in the portal; the service centre dispatches it to a lead
-and a co-department; the lead department accepts and replies; the centre approves the reply; the enterprise sees it,
-rates it 不满意 and the appeal reopens for a second handling."""
+and a co-department; the lead department accepts and replies; the centre approves the reply (the co-department's part
+closes as 协办完成); the enterprise sees it, rates it 不满意 and the appeal reopens for a second handling.
+The centre's other desks: a bulk import (template, a dry run with row errors, then the import), a service grid, and
+the weekly overdue notice in Word."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from gaoxin.service.catalogue import load_categories
-from gaoxin.service.models import Appeal, AppealCategory, AppealStatus, DispatchStatus
+from gaoxin.service.models import Appeal, AppealCategory, AppealStatus, DispatchStatus, ServiceGrid
 from gaoxin.testing import factories as f
 from tests.browser.conftest import login
 
@@ -90,6 +94,9 @@ def test_appeal_from_portal_to_reopening(page: Any, phone_page: Any, desk: Any, 
     page.click(f"#review-queue >> text={appeal.number}")
     page.click(".review-form button[value=approve]")
     page.wait_for_selector(".alert-success")
+    # 主办负责制: the co-department that had not replied is closed as 协办完成 with the lead's approved answer
+    assert "科技产业局协办完成" in page.inner_text("#timeline")
+    assert appeal.dispatches.get(role="co").status == DispatchStatus.CO_DONE
     shots(page, "63-centre-approved", full_page=True)
 
     # The enterprise reads the answer and is not satisfied: the appeal reopens for a second handling.
@@ -109,3 +116,91 @@ def test_appeal_from_portal_to_reopening(page: Any, phone_page: Any, desk: Any, 
     page.goto("/service/triage/")
     assert appeal.number in page.inner_text("#triage-queue")
     shots(page, "66-centre-queue-reopened", full_page=True)
+
+
+def test_centre_imports_appeals_and_keeps_a_grid(page: Any, desk: Any, shots: Any, tmp_path: Path) -> None:
+    load_categories(AppealCategory)
+    f.ZoneFactory()
+    centre = f.DepartmentFactory(code="QYFW", name="企业服务中心")
+    park = f.ParkFactory(code="NP", name="南屏科技园", short_name="南屏")
+    firm = f.EnterpriseFactory(name="珠海南屏电子有限公司", park=park)
+    other = f.EnterpriseFactory(name="珠海南屏材料有限公司", park=park)
+    f.officer(username="centre1", full_name="王中心", department=centre)
+    f.commissioner(username="grid1", full_name="刘网格")
+    login(page, "centre1", f.DEFAULT_PASSWORD)
+
+    # The template can be downloaded; a file with a bad row is refused as a whole, each problem named.
+    page.goto("/service/triage/")
+    page.click("#import-link")
+    page.wait_for_selector("#import-upload-form")
+    with page.expect_download() as download:
+        page.click("#template-xlsx")
+    assert download.value.suggested_filename == "企业诉求导入模板.xlsx"
+    header = "外部编号,统一社会信用代码,企业名称,诉求分类,诉求标题,诉求内容,受理时间,紧急程度,来源"
+    good = (
+        f"12345-0001,{firm.uscc},珠海南屏电子有限公司,用地 / 厂房租赁,厂房屋顶漏水,雨季漏水影响生产,2026-11-20 10:15,"
+    )
+    good += "紧急,12345热线"
+    bad = f"12345-0002,{other.uscc},,不存在的分类,,内容,2026-11-31,,12345热线"
+    path = tmp_path / "12345工单.csv"
+    path.write_bytes("\n".join([header, good, bad]).encode("utf-8-sig"))
+    page.set_input_files("#id_file", str(path))
+    page.click("#import-upload-form button[type=submit]")
+    page.wait_for_selector("#import-errors")
+    errors = page.inner_text("#import-errors")
+    assert "第3行" in errors
+    assert "没有编码或名称为“不存在的分类”的诉求分类" in errors
+    assert "不能为空" in errors
+    assert "不是有效的日期" in errors
+    assert page.locator("#import-commit-form").count() == 0
+    shots(page, "67-import-dry-run-errors", full_page=True)
+    assert Appeal.objects.count() == 0
+
+    # The corrected file: the dry run, then the import; the appeal waits in the triage queue.
+    path.write_bytes("\n".join([header, good]).encode("utf-8-sig"))
+    page.goto("/service/import/")
+    page.set_input_files("#id_file", str(path))
+    page.click("#import-upload-form button[type=submit]")
+    page.wait_for_selector("#import-commit-form")
+    assert page.inner_text("#count-created").strip() == "1"
+    page.click("#import-commit-form button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    shots(page, "68-import-done", full_page=True)
+    appeal = Appeal.objects.get()
+    assert (appeal.channel, appeal.external_number, appeal.enterprise) == ("import", "12345-0001", firm)
+    page.goto("/service/triage/")
+    assert appeal.number in page.inner_text("#triage-queue")
+
+    # A service grid for the park's two enterprises.
+    page.goto("/service/grids/new/")
+    page.fill("#id_name", "南屏科技园A区")
+    page.select_option("#id_park", str(park.pk))
+    page.select_option("#id_commissioner", label="刘网格（grid1）")
+    page.fill("#id_enterprises", f"{firm.uscc}\n珠海南屏不存在公司")
+    page.click("#grid-form button[type=submit]")
+    assert "企业清单第2行：没有统一社会信用代码或名称为“珠海南屏不存在公司”的企业" in page.inner_text("#grid-form")
+    page.fill("#id_enterprises", f"{firm.uscc}\n{other.name}")
+    page.click("#grid-form button[type=submit]")
+    page.wait_for_selector("#grids")
+    assert "南屏科技园A区" in page.inner_text("#grids")
+    shots(page, "69-grids", full_page=True)
+    grid = ServiceGrid.objects.get()
+    assert set(grid.enterprises.all()) == {firm, other}
+
+    # The overdue notice has a Word export.
+    page.goto("/service/notice/")
+    shots(page, "6a-overdue-notice")
+    with page.expect_download() as download:
+        page.click("#notice-docx")
+    from docx import Document
+
+    doc = Document(io.BytesIO(Path(download.value.path()).read_bytes()))
+    assert doc.paragraphs[0].text == "关于企业诉求逾期未办结情况的通报"
+
+    # The grid's commissioner sees the grid's enterprises on the visits page (none visited yet).
+    login(desk, "grid1", f.DEFAULT_PASSWORD)
+    desk.goto("/service/visits/")
+    coverage = desk.inner_text("#coverage")
+    assert "珠海南屏电子有限公司" in coverage
+    assert "南屏科技园A区" in coverage
+    shots(desk, "6b-grid-commissioner-visits", full_page=True)

@@ -176,6 +176,8 @@ def test_navigation_follows_the_active_language() -> None:
         "用户与角色",
         "工作日历",
         "诉求分类",
+        "服务网格",
+        "督办对象",
     ]
 
 

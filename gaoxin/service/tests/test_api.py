@@ -85,3 +85,20 @@ def test_scoreboard(client, zone) -> None:
     assert (body["received"], body["immediate"], body["dispatched"]) == (1, 1, 0)
     assert body["summary"].startswith("受理企业诉求1件，其中马上办1件，办结率100.0%")
     assert call(client, zone["a_user"], "get", "/api/v1/service/scoreboard").status_code == 403
+
+
+def test_paused_days_and_external_number(client, zone) -> None:
+    from gaoxin.service.imports import import_appeals
+    from gaoxin.service.tests.conftest import at
+    from gaoxin.service.tests.test_import import csv_file, good_rows
+
+    import_appeals(csv_file(*good_rows(zone)))
+    appeal = Appeal.objects.get(external_number="12345-0001")
+    (lead,) = services.appeal_dispatch(actor=zone["clerk"], appeal=appeal, lead=zone["gh"], now=at(2026, 2, 12, 9))
+    services.dispatch_clarify(actor=zone["gh_officer"], dispatch=lead, question="面积?", now=at(2026, 2, 13, 9))
+    services.appeal_clarify_answer(actor=zone["a_user"], appeal=appeal, answer="300", now=at(2026, 2, 24, 9))
+    detail = call(client, zone["clerk"], "get", f"/api/v1/appeals/{appeal.pk}").json()
+    assert (detail["channel"], detail["external_number"]) == ("import", "12345-0001")
+    assert [(d["paused_days"], d["due_date"]) for d in detail["dispatches"]] == [(2, "2026-02-27")]
+    listing = call(client, zone["clerk"], "get", "/api/v1/appeals").json()
+    assert {item["external_number"] for item in listing["items"]} == {"12345-0001", "12345-0002"}

@@ -11,8 +11,9 @@ from gaoxin.accounts.models import User
 from gaoxin.registry import demo as registry_demo
 from gaoxin.service import selectors
 from gaoxin.service.demo import DEMO_CENTRE_USER, seed_appeals
-from gaoxin.service.models import Appeal, AppealStatus, Dispatch
+from gaoxin.service.models import Appeal, AppealStatus, Dispatch, EscalationRoute, ServiceGrid
 from gaoxin.testing import factories as f
+from gaoxin.workcalendar.selectors import work_calendar
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +47,23 @@ def test_a_year_in_the_zones_proportions() -> None:
     assert ledger.rate > 60
     assert Appeal.objects.filter(channel="commissioner").count() == 51
     assert result.summary().startswith("企业诉求：近一年 832 件（马上办 563，转办 269；")
+    # some leads waited for a clarification: their due dates moved on and the waiting days are out of the handling time
+    paused = list(Dispatch.objects.filter(paused_days__gt=0))
+    assert paused
+    calendar = work_calendar()
+    for dispatch in paused:
+        sent = timezone.localdate(dispatch.dispatched_at)
+        assert dispatch.due_date == calendar.add_working_days(sent, dispatch.limit_days + dispatch.paused_days)
+        assert dispatch.replied_at is not None
+        taken = calendar.working_days_between(sent, timezone.localdate(dispatch.replied_at))
+        assert dispatch.working_days == taken - dispatch.paused_days
+    # the demo commissioner's grid: its enterprises are in their coverage report, with visits
+    grid = ServiceGrid.objects.get()
+    assert grid.commissioner == commissioner
+    assert grid.enterprises.count() == 8
+    lines = [line for line in ledger.lines if line.grids]
+    assert len(lines) == 8
+    assert all(line.last_visit for line in lines)
+    # the escalation routes: the demo officer heads 科技产业局, the demo leader is in charge
+    route = EscalationRoute.objects.get(department__code="KJCY")
+    assert (route.head.username, route.leader.role) == ("officer", "leader")

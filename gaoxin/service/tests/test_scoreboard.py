@@ -145,3 +145,48 @@ def test_scoreboard_query_budget(client, zone, month, django_assert_max_num_quer
     client.force_login(zone["leader"])
     with django_assert_max_num_queries(14):
         client.get(reverse("service:scoreboard"), {"start": "2026-01-01", "end": "2026-12-31"})
+
+
+def _docx(content: bytes) -> Any:
+    import io
+
+    from docx import Document
+
+    return Document(io.BytesIO(content))
+
+
+def test_overdue_notice_as_word(client, zone, month) -> None:
+    from gaoxin.service.notice_docx import chinese_number, notice_docx
+
+    lines = selectors.overdue_notice(zone["leader"], TODAY, work_calendar())
+    doc = _docx(notice_docx(lines, TODAY, "企业服务中心"))
+    texts = [p.text for p in doc.paragraphs if p.text]
+    assert texts[:4] == [
+        "关于企业诉求逾期未办结情况的通报",
+        "（截至2026年11月23日）",
+        "各有关部门：",
+        "截至2026年11月23日，共有2件转办诉求超过办结时限未办结，涉及1个部门（规划和自然资源局2件），"
+        "最长逾期52个工作日。请相关部门高度重视，抓紧办理，尽快答复企业。",
+    ]
+    assert texts[-2:] == ["企业服务中心", "2026年11月23日"]
+    assert "（一）规划和自然资源局（2件）" in texts
+    summary, detail = ([[c.text for c in row.cells] for row in table.rows] for table in doc.tables)
+    assert summary == [["序号", "承办部门", "逾期件数", "最长逾期(工作日)"], ["1", "规划和自然资源局", "2", "52"]]
+    assert detail[0] == ["诉求编号", "企业", "诉求标题", "承办方式", "办结时限", "逾期(工作日)"]
+    assert [row[2:] for row in detail[1:]] == [
+        ["八月的诉求", "主办", "2026年9月4日", "52"],
+        ["不动产登记", "主办", "2026年9月7日", "51"],
+    ]
+    assert detail[1][1] == "珠海甲科技有限公司"
+    assert [chinese_number(n) for n in (1, 9, 10, 12, 20, 23)] == ["一", "九", "十", "十二", "二十", "二十三"]
+    # nothing overdue: a notice that says so, without tables
+    empty = _docx(notice_docx([], TODAY, "企业服务中心"))
+    assert "截至2026年11月23日，没有超过办结时限未办结的转办诉求。" in [p.text for p in empty.paragraphs]
+    assert empty.tables == []
+    # the page's export
+    client.force_login(zone["leader"])
+    response = client.get(reverse("service:notice"), {"format": "docx"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
+    cells = [c.text for table in _docx(response.content).tables for row in table.rows for c in row.cells]
+    assert "八月的诉求" in cells
+    assert "不动产登记" in cells

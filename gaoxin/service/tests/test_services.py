@@ -305,6 +305,8 @@ def test_reply_review_and_what_the_enterprise_sees(zone) -> None:
     )
     lead.refresh_from_db()
     assert (lead.working_days, lead.in_time) == (5, False)  # due 11-26: a day late
+    # the co-department replied too; its reply waits for the centre's review
+    services.dispatch_reply(actor=zone["kj_officer"], dispatch=co, reply="可申报技改补贴")
     services.dispatch_review(actor=zone["clerk"], dispatch=lead, approve=True)
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.REPLIED
@@ -313,8 +315,8 @@ def test_reply_review_and_what_the_enterprise_sees(zone) -> None:
     assert [a.name for a in selectors.appeal_attachments(zone["a_user"], appeal)] == ["维修单.pdf"]
     with pytest.raises(Conflict, match="当前状态为“中心已审核”，不能审核"):
         services.dispatch_review(actor=zone["clerk"], dispatch=lead, approve=True)
-    # the co-department's later reply joins the answer once approved
-    services.dispatch_reply(actor=zone["kj_officer"], dispatch=co, reply="可申报技改补贴")
+    # the co-department's reply, written before the lead's approval, joins the answer once approved
+    assert state(co)[0] == DispatchStatus.REPLIED
     services.dispatch_review(actor=zone["clerk"], dispatch=co, approve=True)
     appeal.refresh_from_db()
     assert appeal.reply == "【规划和自然资源局】已协调物业，11月27日前修复\n\n【科技产业局】可申报技改补贴"
@@ -402,6 +404,6 @@ def test_unrated_answers_close_after_the_configured_working_days(zone) -> None:
 def test_every_step_is_in_the_event_log(zone) -> None:
     appeal, _lead = answered(zone)
     kinds = list(AppealEvent.objects.filter(appeal=appeal).values_list("kind", flat=True))
-    assert kinds == ["received", "dispatched", "replied", "approved"]
+    assert kinds == ["received", "dispatched", "replied", "approved", "co_done"]
     public = [e.kind for e in selectors.appeal_events(zone["a_user"], appeal)]
     assert public == kinds
