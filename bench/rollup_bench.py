@@ -21,7 +21,8 @@ large zone (50,000 enterprises, 10 years, about 47 M rows). Three steps, each a 
   cockpit = GET /monitoring/ as a leader through Django's test client (every KPI card, the trend's two
   monthly_totals, by park, by industry; median of `--cockpit-runs`, plus the first request and the first after an
   enterprise moves to another park, which makes every period stale), with the SQL of one run, its slowest statements
-  and their plans.
+  and their plans; and the zone's monthly briefing (issue 8: `briefings.selectors.draft`, every rollup of the text,
+  median of `--briefing-runs`, plus its first call and its Word, PDF and Excel exports).
 - `duckdb`: loads the same files into an in-memory DuckDB (sorted by indicator, year, month, enterprise: its best
   layout) and times the same tile in SQL two ways: scanning the monthly values (Σ 当月数 of months 1..N, what the
   issue's figures assume) and reading 累计数 at month N (what our store reads). Both must agree with our rollup.
@@ -399,7 +400,45 @@ def _timed(call: Any, runs: int, warmup: int = 3) -> list[float]:
     return timings
 
 
-def measure(directory: Path, tile_runs: int, cockpit_runs: int) -> dict[str, Any]:
+def measure_briefing(year: int, month: int, runs: int) -> dict[str, Any]:
+    """The monthly briefing of the whole zone (issue 8): `briefings.selectors.draft` — every rollup of the text
+    (the cockpit's, on the same cells), the registry counts, the dragging enterprises and the missing reports, the
+    text and its tables — as `manage.py briefing` and the scheduled job write it; then its Word, PDF and Excel.
+    The first call follows the cockpit's registry change, so it also rebuilds the cells of the periods it reads
+    that the cockpit does not show."""
+    from gaoxin.briefings import selectors
+    from gaoxin.briefings.exports import Sheet, render
+
+    wording = selectors.wording_of(None)
+
+    def generate() -> Any:
+        return selectors.draft(year=year, month=month, park=None, wording=wording)
+
+    started = time.perf_counter()
+    draft = generate()
+    cold_ms = (time.perf_counter() - started) * 1000
+    timings = _timed(generate, runs, warmup=1)
+    generated = draft.generated
+    sheet = Sheet(generated.title, "", "", generated.text, [t.as_json() for t in generated.tables])
+    exports = {}
+    for fmt in ("docx", "pdf", "xlsx"):
+        started = time.perf_counter()
+        size = len(render(sheet, fmt))
+        exports[fmt] = {"ms": round((time.perf_counter() - started) * 1000, 1), "bytes": size}
+    return {
+        "call": f"briefings.selectors.draft(year={year}, month={month}, park=None)",
+        "runs": runs,
+        **summary_ms(timings),
+        "cold_ms": round(cold_ms, 1),
+        "paragraphs": sum(1 for line in generated.text.splitlines() if line.strip()),
+        "characters": len(generated.text),
+        "tables": len(generated.tables),
+        "exports": exports,
+        "first_paragraph": next((line for line in generated.text.splitlines() if "方面" in line), "")[:200],
+    }
+
+
+def measure(directory: Path, tile_runs: int, cockpit_runs: int, briefing_runs: int = 5) -> dict[str, Any]:
     from common import setup_django
 
     setup_django()
@@ -516,6 +555,7 @@ def measure(directory: Path, tile_runs: int, cockpit_runs: int) -> dict[str, Any
     started = time.perf_counter()
     cockpit()
     cockpit_registry_ms = (time.perf_counter() - started) * 1000
+    briefing = measure_briefing(year, month, briefing_runs)
     return {
         "database": connection.vendor,
         "zone": meta["zone"],
@@ -563,6 +603,7 @@ def measure(directory: Path, tile_runs: int, cockpit_runs: int) -> dict[str, Any
             "cold_ms": round(cockpit_cold_ms, 1),
             "after_registry_change_ms": round(cockpit_registry_ms, 1),
         },
+        "briefing": briefing,
     }
 
 
@@ -654,6 +695,7 @@ def main() -> None:
     meas.add_argument("--dir", type=Path, required=True)
     meas.add_argument("--tile-runs", type=int, default=30)
     meas.add_argument("--cockpit-runs", type=int, default=10)
+    meas.add_argument("--briefing-runs", type=int, default=5)
     meas.add_argument("--out", type=Path)
     duck = sub.add_parser("duckdb")
     duck.add_argument("--dir", type=Path, required=True)
@@ -666,7 +708,7 @@ def main() -> None:
         print(json.dumps({k: v for k, v in result.items() if k != "indicator_ids"}, ensure_ascii=False))
         return
     if args.command == "measure":
-        result = measure(args.dir, args.tile_runs, args.cockpit_runs)
+        result = measure(args.dir, args.tile_runs, args.cockpit_runs, args.briefing_runs)
     else:
         result = measure_duckdb(args.dir, args.runs)
     text = json.dumps(result, ensure_ascii=False, indent=2)

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
 from gaoxin.accounts.services import api_token_issue
+from gaoxin.briefings.services import briefing_generate
 from gaoxin.indicators.models import Indicator, OfficialRate, Target, TargetKind
 from gaoxin.indicators.services import FactInput, facts_store
 from gaoxin.registry.models import ChainStage, EnterpriseStatus, QualificationLevel
@@ -54,6 +55,8 @@ EXPECTED_OPERATIONS = {
     "GET /api/v1/appeals/{appeal_id}",
     "GET /api/v1/appeals/{appeal_id}/status",
     "GET /api/v1/service/scoreboard",
+    "GET /api/v1/briefings",
+    "GET /api/v1/briefings/{briefing_id}",
 }
 ROLLUP = "GET /api/v1/indicators/rollup"
 FACTS = "GET /api/v1/enterprises/{enterprise_id}/facts"
@@ -61,7 +64,9 @@ FACTS = "GET /api/v1/enterprises/{enterprise_id}/facts"
 #: called explicitly below with known ones.
 EVALUATE = "POST /api/v1/rules/{code}/evaluate"
 RESULTS = "GET /api/v1/enterprises/{enterprise_id}/rule-results"
+BRIEFING = "GET /api/v1/briefings/{briefing_id}"
 EXPLICIT_ONLY = {
+    BRIEFING,
     "GET /api/v1/enterprises/{enterprise_id}",
     ROLLUP,
     FACTS,
@@ -77,6 +82,7 @@ EXPLICIT_ONLY = {
 class Seed:
     token: str
     enterprise_ids: list[int]
+    briefing_id: int
 
 
 @pytest.fixture
@@ -130,7 +136,8 @@ def seed() -> Seed:
     Target.objects.create(year=2020, indicator=output, kind=TargetKind.TOTAL, value=Decimal(20000))
     OfficialRate.objects.create(indicator=value_added, year=2020, month=11, rate=Decimal("5.8"))
     token = api_token_issue(actor=None, user=f.officer(username="integration"))[1]
-    return Seed(token=token, enterprise_ids=[e.pk for e in enterprises])
+    briefing = briefing_generate(actor=None, year=2020, month=11, park=None, template=None)
+    return Seed(token=token, enterprise_ids=[e.pk for e in enterprises], briefing_id=briefing.pk)
 
 
 @pytest.fixture
@@ -225,6 +232,12 @@ def test_api_conforms_to_its_openapi_document(seed: Seed, wsgi_app: WSGIHandler)
         response = results_op.Case(path_parameters={"enterprise_id": pk}).call_and_validate(headers=auth)
         seen[(results_op.label, "explicit", response.status_code)] += 1
 
+    # a briefing that exists, and one that does not
+    briefing_op = schema["/api/v1/briefings/{briefing_id}"]["GET"]
+    for pk in (seed.briefing_id, seed.briefing_id + 1000):
+        response = briefing_op.Case(path_parameters={"briefing_id": pk}).call_and_validate(headers=auth)
+        seen[(BRIEFING, "explicit", response.status_code)] += 1
+
     # it really ran: every operation, both modes, the answers each must have given
     calls = Counter(label for (label, _, _) in seen.elements())
     assert set(calls) == EXPECTED_OPERATIONS
@@ -246,4 +259,6 @@ def test_api_conforms_to_its_openapi_document(seed: Seed, wsgi_app: WSGIHandler)
     assert seen[(EVALUATE, "explicit", 200)] == 6 * 3
     assert seen[(RESULTS, "explicit", 200)] == len(seed.enterprise_ids)
     assert seen[(FACTS, "explicit", 200)] == 2 * len(seed.enterprise_ids)
+    assert seen[(BRIEFING, "explicit", 200)] == 1
+    assert seen[(BRIEFING, "explicit", 404)] == 1
     assert not [key for key in seen if key[2] >= 500]

@@ -21,6 +21,7 @@ class NavItem:
 _ENTRIES: list[tuple[Any, str, frozenset[str]]] = [
     (_("工作台"), "core:home", frozenset(Role.values)),
     (_("经济运行"), "monitoring:cockpit", frozenset({"leader", "officer", "park_officer", "commissioner", "admin"})),
+    (_("经济运行简报"), "briefings:list", frozenset({"leader", "officer", "park_officer"})),
     (_("月度填报"), "reporting:round_list", frozenset({"leader", "officer", "park_officer", "commissioner", "admin"})),
     (_("企业诉求"), "service:appeal_list", frozenset({"leader", "officer", "park_officer", "commissioner"})),
     (

@@ -207,8 +207,39 @@ SERVICE_ATTACHMENT_MAX_BYTES = env_int("SERVICE_ATTACHMENT_MAX_BYTES", 10 * 1024
 SERVICE_VISIT_INTERVAL_DAYS = env_int("SERVICE_VISIT_INTERVAL_DAYS", 30)
 
 # --- policy cashing (政策兑现, docs/policy.md) ---
+POLICY_NOTICE_DAYS = env_int("POLICY_NOTICE_DAYS", 7)
+POLICY_NOTICE_CONTACT = env_str("POLICY_NOTICE_CONTACT", "公示期内如有异议，请以书面形式署名并留下联系方式，向管委会科技产业局反映")
+POLICY_OFFER_DAYS = env_int("POLICY_OFFER_DAYS", 10)
+POLICY_OFFER_REMINDER_WORKDAYS = [int(d) for d in env_list("POLICY_OFFER_REMINDER_WORKDAYS", ["3", "1"])]
+POLICY_PAYMENT_PROMISE_DAYS = env_int("POLICY_PAYMENT_PROMISE_DAYS", 60)
+POLICY_ATTACHMENT_MAX_BYTES = env_int("POLICY_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+POLICY_SMS_BACKEND = env_str("POLICY_SMS_BACKEND", "gaoxin.policy.sms.ConsoleBackend")
+POLICY_SMS_FILE = env_str("POLICY_SMS_FILE", str(BASE_DIR / "var" / "sms.jsonl"))
+POLICY_SMS_SIGNATURE = env_str("POLICY_SMS_SIGNATURE", "高新区管委会")
 
 # --- briefings (简报与报表, docs/briefings.md) ---
+#: The economic briefing: how many 主导产业 and dragging enterprises it names; the GB/T 4754 section letters of
+#: the 规上 service sector (第三产业) and of 软件和信息技术服务业; the scheduled jobs (`manage.py briefing_jobs`,
+#: daily): the weekly 研判 on this ISO weekday (1 = Monday) or later in the week, the monthly briefing of last month
+#: from this day of the month; the CJK fonts of the Word and PDF exports, first installed one wins (fc-list).
+BRIEFING_TOP_INDUSTRIES = env_int("BRIEFING_TOP_INDUSTRIES", 3)
+BRIEFING_DRAG_LIMIT = env_int("BRIEFING_DRAG_LIMIT", 3)
+BRIEFING_SERVICE_SECTIONS = env_list(
+    "BRIEFING_SERVICE_SECTIONS", ["F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P", "Q", "R", "S", "T"]
+)
+BRIEFING_SOFTWARE_SECTIONS = env_list("BRIEFING_SOFTWARE_SECTIONS", ["I"])
+BRIEFING_WEEKLY_WEEKDAY = env_int("BRIEFING_WEEKLY_WEEKDAY", 1)
+BRIEFING_MONTHLY_DAY = env_int("BRIEFING_MONTHLY_DAY", 10)
+BRIEFING_FONTS = {
+    "body": env_list("BRIEFING_BODY_FONTS", ["FangSong", "仿宋", "仿宋_GB2312", "STFangsong", "Noto Serif CJK SC",
+                                             "WenQuanYi Micro Hei"]),
+    "title": env_list("BRIEFING_TITLE_FONTS", ["方正小标宋简体", "FZXiaoBiaoSong-B05S", "SimSun", "宋体",
+                                               "Noto Serif CJK SC", "WenQuanYi Micro Hei"]),
+    "heading": env_list("BRIEFING_HEADING_FONTS", ["SimHei", "黑体", "Noto Sans CJK SC", "WenQuanYi Micro Hei"]),
+    "subheading": env_list("BRIEFING_SUBHEADING_FONTS", ["KaiTi", "楷体", "楷体_GB2312", "STKaiti",
+                                                         "Noto Serif CJK SC", "WenQuanYi Micro Hei"]),
+}  # fmt: skip
+
 
 LOGGING = {
     "version": 1,
