@@ -68,11 +68,17 @@ class RuleSetVersion(TimeStampedModel):
 class EnterpriseResult(models.Model):
     """The latest result of one enterprise against one published rule-set version."""
 
+    # No single-column indexes: the unique (enterprise, ruleset) and the list index (ruleset, result, failed) serve
+    # every lookup, and each index costs time when a registry-wide run writes millions of rows.
     ruleset = models.ForeignKey(
-        RuleSetVersion, verbose_name=_("规则集版本"), on_delete=models.CASCADE, related_name="results"
+        RuleSetVersion, verbose_name=_("规则集版本"), on_delete=models.CASCADE, related_name="results", db_index=False
     )
     enterprise = models.ForeignKey(
-        "registry.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE, related_name="rule_results"
+        "registry.Enterprise",
+        verbose_name=_("企业"),
+        on_delete=models.CASCADE,
+        related_name="rule_results",
+        db_index=False,
     )
     result = models.CharField(_("结论"), max_length=10)  # pass / fail / unknown
     score = models.DecimalField(_("得分"), max_digits=8, decimal_places=2, null=True, blank=True)
@@ -89,7 +95,7 @@ class EnterpriseResult(models.Model):
     class Meta:
         verbose_name = _("企业评估结果")
         verbose_name_plural = _("企业评估结果")
-        constraints = [models.UniqueConstraint(fields=["ruleset", "enterprise"], name="rule_result_unique")]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "ruleset"], name="rule_result_unique")]
         indexes = [models.Index(fields=["ruleset", "result", "failed"], name="rule_result_list_idx")]
 
     def __str__(self) -> str:
