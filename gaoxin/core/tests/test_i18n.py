@@ -128,6 +128,7 @@ def test_navigation_and_page_in_english(client) -> None:
     assert nav == [
         "Workbench",
         "Economy",
+        "Economic briefings",
         "Monthly reporting",
         "Enterprise appeals",
         "Enterprise registry",
@@ -164,6 +165,8 @@ def test_navigation_follows_the_active_language() -> None:
         "Users and roles",
         "Working-day calendar",
         "Appeal categories",
+        "Service grids",
+        "Escalation contacts",
     ]
     assert chinese == [
         "工作台",
