@@ -94,13 +94,16 @@ def explain(rows: Iterable[EnterpriseResult]) -> list[ResultView]:
     wanted = sorted({r.enterprise_id for r in rows})
     ids, frame, versions = facts_module.registry_frame(wanted) if wanted else ([], None, [])
     position = {pk: i for i, pk in enumerate(ids)}
+    facts: dict[int, Any] = {}
     out = []
     for r in rows:
         i = position.get(r.enterprise_id)
         if i is None or frame is None:
             out.append(ResultView(r, True))
             continue
-        evaluation = compiled(r.ruleset).evaluate(frame.facts_at(i), as_of=r.as_of)
+        if i not in facts:
+            facts[i] = frame.facts_at(i)  # rebuilt from the frame's row once per enterprise
+        evaluation = compiled(r.ruleset).evaluate(facts[i], as_of=r.as_of)
         out.append(ResultView(r, r.facts_digest != versions[i], evaluation))
     return out
 
