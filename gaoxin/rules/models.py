@@ -68,8 +68,10 @@ class RuleSetVersion(TimeStampedModel):
 class EnterpriseResult(models.Model):
     """The latest result of one enterprise against one published rule-set version."""
 
-    # No single-column indexes: the unique (enterprise, ruleset) and the list index (ruleset, result, failed) serve
-    # every lookup, and each index costs time when a registry-wide run writes millions of rows.
+    # No single-column indexes: the unique (ruleset, enterprise) — also an enterprise's results: one seek per version
+    # in force — and the list index (ruleset, result, failed) serve every lookup. A run writes its rows in the order
+    # of both (by version, then enterprise), so each is appended to, never inserted into at random: millions of rows
+    # per run.
     ruleset = models.ForeignKey(
         RuleSetVersion, verbose_name=_("规则集版本"), on_delete=models.CASCADE, related_name="results", db_index=False
     )
@@ -95,7 +97,7 @@ class EnterpriseResult(models.Model):
     class Meta:
         verbose_name = _("企业评估结果")
         verbose_name_plural = _("企业评估结果")
-        constraints = [models.UniqueConstraint(fields=["enterprise", "ruleset"], name="rule_result_unique")]
+        constraints = [models.UniqueConstraint(fields=["ruleset", "enterprise"], name="rule_result_unique")]
         indexes = [models.Index(fields=["ruleset", "result", "failed"], name="rule_result_list_idx")]
 
     def __str__(self) -> str:
