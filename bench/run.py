@@ -27,6 +27,10 @@
     scratch SQLite file; the scoreboard selector, the scoreboard page and the overdue notice page as a leader, 30 runs
     each. Target: median under 300 ms. `--only service` runs only this, `--skip-service` leaves it out.
 
+(f) policy cashing — bench/policy_bench.py: the 免申即享 eligible list and the sending of its offers over 50,000
+    enterprises, and the officer's application list over 10,000 applications (target: median under 200 ms).
+    `--only policy` runs only this, `--skip-policy` leaves it out.
+
 Every run works in scratch databases: the developer's var/db.sqlite3 is never touched. Options shrink the run
 for a quick look, e.g. `python bench/run.py --enterprises 5000 --import-rows 2000 --requests 10`, or only the
 rollups: `python bench/run.py --skip-import --skip-list`.
@@ -131,6 +135,18 @@ def run_rules(enterprises: int) -> dict[str, Any]:
             cwd=ROOT,
             env=django_env(),
             check=True,
+        )
+        result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+        return result
+
+
+def run_policy() -> dict[str, Any]:
+    """(f) policy cashing — bench/policy_bench.py (its own scratch SQLite file; prints its figures as JSON)."""
+    _step("政策兑现：5 万家企业的免申即享名单与发送，1 万件申报的科室列表页 …")
+    with tempfile.TemporaryDirectory(prefix="gaoxin-bench-") as tmp:
+        out = Path(tmp) / "policy.json"
+        subprocess.run(
+            [PYTHON, str(BENCH / "policy_bench.py"), "--out", str(out)], cwd=ROOT, env=django_env(), check=True
         )
         result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
         return result
@@ -492,13 +508,17 @@ def main() -> None:
     parser.add_argument("--skip-rules", action="store_true", help="不跑全区规则评价基准")
     parser.add_argument("--rules-enterprises", type=int, default=50000, help="规则评价基准的企业数（默认 50000）")
     parser.add_argument("--skip-service", action="store_true", help="不跑部门考核基准")
+    parser.add_argument("--skip-policy", action="store_true", help="不跑政策兑现基准")
     parser.add_argument(
-        "--only", choices=("rules", "service"), help="只跑某一项基准（rules：全区规则评价；service：部门考核）"
+        "--only",
+        choices=("rules", "service", "policy"),
+        help="只跑某一项基准（rules：全区规则评价；service：部门考核；policy：政策兑现）",
     )
     args = parser.parse_args()
     if args.only:
         args.skip_import, args.skip_list, args.rollup_zone = True, True, "none"
         args.skip_rules, args.skip_service = args.only != "rules", args.only != "service"
+        args.skip_policy = args.only != "policy"
 
     started = time.perf_counter()
     report: dict[str, Any] = {
@@ -544,6 +564,8 @@ def main() -> None:
         report["rules"] = run_rules(args.rules_enterprises)
     if not args.skip_service:
         report["service"] = run_service()
+    if not args.skip_policy:
+        report["policy"] = run_policy()
     report["total_seconds"] = round(time.perf_counter() - started, 1)
 
     if "import" in report:

@@ -24,6 +24,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from gaoxin.accounts.services import api_token_issue
 from gaoxin.briefings.services import briefing_generate
@@ -57,6 +58,17 @@ EXPECTED_OPERATIONS = {
     "GET /api/v1/service/scoreboard",
     "GET /api/v1/briefings",
     "GET /api/v1/briefings/{briefing_id}",
+    "GET /api/v1/policies",
+    "POST /api/v1/policies",
+    "GET /api/v1/policies/{policy_id}",
+    "GET /api/v1/fund-items",
+    "GET /api/v1/fund-items/{item_id}",
+    "POST /api/v1/fund-items/{item_id}/eligible",
+    "GET /api/v1/policy-applications",
+    "GET /api/v1/policy-applications/{application_id}",
+    "POST /api/v1/policy-applications/{application_id}/review",
+    "GET /api/v1/policy-awards",
+    "POST /api/v1/policy-payments",
 }
 ROLLUP = "GET /api/v1/indicators/rollup"
 FACTS = "GET /api/v1/enterprises/{enterprise_id}/facts"
@@ -65,7 +77,21 @@ FACTS = "GET /api/v1/enterprises/{enterprise_id}/facts"
 EVALUATE = "POST /api/v1/rules/{code}/evaluate"
 RESULTS = "GET /api/v1/enterprises/{enterprise_id}/rule-results"
 BRIEFING = "GET /api/v1/briefings/{briefing_id}"
-EXPLICIT_ONLY = {
+#: Policy cashing operations that need existing policies, items and applications: called with real ones in
+#: gaoxin/policy/tests/test_api_contract.py (here only fuzzed).
+POLICY_WITH_IDS = {
+    "POST /api/v1/policies",
+    "GET /api/v1/policies/{policy_id}",
+    "GET /api/v1/fund-items/{item_id}",
+    "POST /api/v1/fund-items/{item_id}/eligible",
+    "GET /api/v1/policy-applications/{application_id}",
+    "POST /api/v1/policy-applications/{application_id}/review",
+    "POST /api/v1/policy-payments",
+}
+#: Schema-valid bodies the platform refuses for a documented reason (422), e.g. a policy whose expiry date is before
+#: its effective date: the "positive data is accepted" check does not apply to them.
+DOMAIN_REFUSALS = {"POST /api/v1/policies"}
+EXPLICIT_ONLY = POLICY_WITH_IDS | {
     BRIEFING,
     "GET /api/v1/enterprises/{enterprise_id}",
     ROLLUP,
@@ -165,7 +191,8 @@ def fuzz(operation: Any, mode: GenerationMode, auth: dict[str, str], seen: Count
         suppress_health_check=list(HealthCheck),
     )
     def run(case: Any) -> None:
-        response = case.call_and_validate(headers=auth)
+        excluded = [positive_data_acceptance] if operation.label in DOMAIN_REFUSALS else []
+        response = case.call_and_validate(headers=auth, excluded_checks=excluded)
         seen[(operation.label, mode.value, response.status_code)] += 1
 
     run()

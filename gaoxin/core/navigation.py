@@ -23,6 +23,9 @@ _ENTRIES: list[tuple[Any, str, frozenset[str]]] = [
     (_("经济运行"), "monitoring:cockpit", frozenset({"leader", "officer", "park_officer", "commissioner", "admin"})),
     (_("经济运行简报"), "briefings:list", frozenset({"leader", "officer", "park_officer"})),
     (_("月度填报"), "reporting:round_list", frozenset({"leader", "officer", "park_officer", "commissioner", "admin"})),
+    (_("政策兑现"), "policy:policy_list", frozenset({"leader", "officer", "park_officer", "commissioner", "admin"})),
+    (_("评审任务"), "policy:expert_list", frozenset({"expert"})),
+    (_("资金拨付"), "policy:batch_list", frozenset({"finance"})),
     (_("企业诉求"), "service:appeal_list", frozenset({"leader", "officer", "park_officer", "commissioner"})),
     (
         _("企业库"),
@@ -42,6 +45,8 @@ _ENTRIES: list[tuple[Any, str, frozenset[str]]] = [
     (_("本企业信息"), "portal:profile", frozenset({"enterprise"})),
     (_("经济指标填报"), "portal:report_list", frozenset({"enterprise"})),
     (_("我的诉求"), "service:portal_list", frozenset({"enterprise"})),
+    (_("适合我的政策"), "policy:for_me", frozenset({"enterprise"})),
+    (_("我的申报"), "policy:portal_applications", frozenset({"enterprise"})),
 ]
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -22,6 +22,7 @@ from gaoxin.rules import facts as facts_module
 from gaoxin.rules.engine import (
     Evaluation,
     FactsError,
+    Outcome,
     RuleSet,
     RuleSetError,
     compile_ruleset,
@@ -393,12 +394,21 @@ def draft_publish(*, actor: Any, draft: RuleSetVersion) -> RuleSetVersion:
 
 @dataclass(frozen=True)
 class DryRun:
+    """What a draft would give over the caller's scope; `notes`: what other modules add (e.g. the budget the fund
+    items that use this rule set would need for the enterprises that pass)."""
+
     counts: dict[str, int]
     by_park: dict[str, dict[str, int]]
     by_industry: dict[str, dict[str, int]]
     diff: Any  # EvaluationDiff | None (no previous published version)
     names: dict[str, str]  # USCC -> enterprise name, for the diff lists
     previous: RuleSetVersion | None
+    notes: list[str] = field(default_factory=list)
+
+
+#: Providers other apps register (from their AppConfig.ready): (rule-set code, the FORMATS.md 2a facts of the
+#: enterprises that pass the draft, as-of date) -> Chinese sentences shown under the dry run.
+DRY_RUN_EXTENSIONS: list[Callable[[str, list[Mapping[str, Any]], dt.date], list[str]]] = []
 
 
 def dry_run(*, actor: Any, document: dict[str, Any]) -> DryRun:
@@ -439,6 +449,15 @@ def dry_run(*, actor: Any, document: dict[str, Any]) -> DryRun:
         diff=diff,
         names={e.uscc: e.name for e in enterprises},
         previous=previous,
+        notes=[
+            note
+            for provider in DRY_RUN_EXTENSIONS
+            for note in provider(
+                ruleset.code,
+                [documents[e.pk] for e, ev in zip(enterprises, after, strict=True) if ev.result is Outcome.PASS],
+                as_of,
+            )
+        ],
     )
 
 

@@ -208,7 +208,9 @@ SERVICE_VISIT_INTERVAL_DAYS = env_int("SERVICE_VISIT_INTERVAL_DAYS", 30)
 
 # --- policy cashing (政策兑现, docs/policy.md) ---
 POLICY_NOTICE_DAYS = env_int("POLICY_NOTICE_DAYS", 7)
-POLICY_NOTICE_CONTACT = env_str("POLICY_NOTICE_CONTACT", "公示期内如有异议，请以书面形式署名并留下联系方式，向管委会科技产业局反映")
+POLICY_NOTICE_CONTACT = env_str(
+    "POLICY_NOTICE_CONTACT", "公示期内如有异议，请以书面形式署名并留下联系方式，向管委会科技产业局反映"
+)
 POLICY_OFFER_DAYS = env_int("POLICY_OFFER_DAYS", 10)
 POLICY_OFFER_REMINDER_WORKDAYS = [int(d) for d in env_list("POLICY_OFFER_REMINDER_WORKDAYS", ["3", "1"])]
 POLICY_PAYMENT_PROMISE_DAYS = env_int("POLICY_PAYMENT_PROMISE_DAYS", 60)

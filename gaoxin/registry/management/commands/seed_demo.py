@@ -10,7 +10,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from gaoxin.briefings.demo import seed_briefings
 from gaoxin.indicators.demo import seed_monthly_facts
+from gaoxin.policy.demo import seed_policies
 from gaoxin.registry import demo
 from gaoxin.registry.catalogue import QUALIFICATION_TYPES
 from gaoxin.reporting.demo import seed_rounds
@@ -62,6 +64,8 @@ class Command(BaseCommand):
         yearly = seed_annual_facts(today=timezone.localdate(), seed=options["seed"])
         evaluation = evaluate_registry(trigger="演示数据")
         appeals = seed_appeals(today=timezone.localdate(), seed=options["seed"])
+        policies = seed_policies(today=timezone.localdate(), seed=options["seed"])
+        briefings = seed_briefings(today=timezone.localdate())
         if options["json"]:
             payload = result.as_json() | {
                 "monthly": {"enterprises": facts.enterprises, "facts": facts.facts, "periods": facts.periods},
@@ -78,6 +82,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"填报批次：今年 {rounds.rounds} 个月，最近一期尚有 {rounds.pending} 家未报（可催报）。")
         self.stdout.write(appeals.summary())
+        self.stdout.write(policies.summary())
+        self.stdout.write(briefings.summary())
         self.stdout.write(
             f"年度数据：{yearly.enterprises} 家企业近三年 {yearly.facts} 条；全库评估 {evaluation.rulesets} 个规则集，"
             f"{evaluation.results} 条结果，用时 {evaluation.seconds} 秒。"
