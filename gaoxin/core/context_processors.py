@@ -14,8 +14,12 @@ def platform(request: HttpRequest) -> dict[str, Any]:
 
     zone = zone_get()
     user = getattr(request, "user", None)
+    items = navigation_for(user, request.path) if user is not None else []
+    more = [item for item in items if item.more]
     return {
         "zone": zone,
         "platform_name": zone.name if zone else "高新区智慧园区管理平台",
-        "nav_items": navigation_for(user, request.path) if user is not None else [],
+        "nav_items": items,
+        "nav_more": more,
+        "nav_more_active": any(item.active for item in more),
     }

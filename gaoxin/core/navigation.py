@@ -16,6 +16,23 @@ class NavItem:
     label: str
     url: str
     active: bool
+    #: shown under "更多" (occasional and administrative pages), so the bar fits a 1366-pixel screen
+    more: bool = False
+
+
+#: The occasional and administrative pages: under "更多" in the top bar.
+MORE = frozenset(
+    {
+        "registry:expiring",
+        "registry:import_upload",
+        "accounts:binding_list",
+        "registry:structure",
+        "workcalendar:year",
+        "service:category_list",
+        "service:grid_list",
+        "service:escalation_list",
+    }
+)
 
 
 _ENTRIES: list[tuple[Any, str, frozenset[str]]] = [
@@ -61,5 +78,5 @@ def navigation_for(user: Any, path: str) -> list[NavItem]:
             continue
         url = reverse(name)
         active = path == url if url == "/" else path.startswith(url)
-        items.append(NavItem(str(label), url, active))
+        items.append(NavItem(str(label), url, active, name in MORE))
     return items
