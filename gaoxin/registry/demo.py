@@ -948,13 +948,19 @@ class DemoAccount:
 
 
 DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
-    DemoAccount("leader", Role.LEADER, "周志远", "13902261001", "全区数据只读：首页概览、企业库、资质到期提醒"),
+    DemoAccount(
+        "leader",
+        Role.LEADER,
+        "周志远",
+        "13902261001",
+        "全区数据只读：经济运行与简报、企业库、培育名单、诉求考核；政策兑现的领导审批",
+    ),
     DemoAccount(
         "officer",
         Role.OFFICER,
         "陈思敏",
         "13726281002",
-        "全区企业库（{department}）：登记、编辑、导入导出，审核企业绑定",
+        "{department}：企业库维护与导入、规则编辑、政策兑现审核、经济运行简报",
     ),
     DemoAccount("service", Role.OFFICER, "罗嘉欣", "13902261010", "{department}：受理、分办、审核答复企业诉求"),
     DemoAccount(
@@ -962,9 +968,9 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     ),
     DemoAccount("commissioner", Role.COMMISSIONER, "梁晓彤", "13822601004", "挂点服务的{count}家企业"),
     DemoAccount(
-        "expert", Role.EXPERT, "郑国华", "18926281005", "分配给本人的评审申报（政策模块上线后），不含企业联系方式"
+        "expert", Role.EXPERT, "郑国华", "18926281005", "评审任务：分配给本人的政策申报（不含企业联系方式）、评分、回避"
     ),
-    DemoAccount("finance", Role.FINANCE, "林美玲", "13631261006", "拨付批次及其中的申报（政策模块上线后）"),
+    DemoAccount("finance", Role.FINANCE, "林美玲", "13631261006", "资金拨付：拨付批次、导出银行文件、登记拨付和回单"),
     DemoAccount("enterprise", Role.ENTERPRISE, "吴嘉俊", "13760261007", "本企业：{enterprise}"),
     DemoAccount("admin", Role.ADMIN, "平台管理员", "13902261008", "用户与角色、园区/部门/产业结构、资质目录"),
 )
