@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -191,6 +192,38 @@ class PlatformAPI(NinjaAPI):
         return schema
 
 
+def _nul_path(value: Any, path: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+    """Where a NUL character hides in parsed JSON (PostgreSQL text cannot hold one), or None."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if (found := _nul_path(key, (*path, key))) is not None or (found := _nul_path(item, (*path, key))):
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if (found := _nul_path(item, (*path, index))) is not None:
+                return found
+    return None
+
+
+class PlatformParser(Parser):
+    """JSON bodies and query strings as ninja reads them, refusing a NUL character (422: "含有不允许的字符") the way
+    a field's pattern would, instead of letting it reach the database."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        if (path := _nul_path(data)) is not None:
+            raise ValidationError([{"loc": ("body", *path), "type": "string_pattern_mismatch", "msg": "NUL"}])
+        return data
+
+    def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> dict[str, Any]:
+        parsed = super().parse_querydict(data, list_fields, request)
+        if (path := _nul_path(parsed)) is not None:
+            raise ValidationError([{"loc": ("query", *path), "type": "string_pattern_mismatch", "msg": "NUL"}])
+        return parsed
+
+
 api = PlatformAPI(
     title="高新区智慧园区管理平台 API",
     version="1.0.0",
@@ -206,6 +239,7 @@ api = PlatformAPI(
     auth=[TokenAuth(), SessionAuth(csrf=False)],
     urls_namespace="api",
     renderer=ChineseJSONRenderer(),
+    parser=PlatformParser(),
 )
 
 
@@ -246,6 +280,8 @@ _HTTP_ERROR_DETAILS = {
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, ValidationError):  # a body the parser refused (NUL): ninja wraps it in a 400
+        return validation_error(request, exc.__cause__)
     code, detail = _HTTP_ERROR_DETAILS.get(exc.status_code, ("http_error", gettext_lazy("请求无法完成")))
     return error_response(request, code=code, detail=str(detail), status=exc.status_code)
 

@@ -142,6 +142,21 @@ def test_undeclared_method_answers_json_405(client: Client, world: World) -> Non
     assert Enterprise.objects.count() == 3
 
 
+def test_a_nul_character_answers_422_and_never_reaches_the_database(client: Client, world: World) -> None:
+    """PostgreSQL text cannot hold NUL: refused like a pattern mismatch, in the query string and in a JSON body."""
+    response = get(client, world.token, "/enterprises", q="华芯\x00")
+    assert response.status_code == 422
+    assert response.json()["data"] == {"errors": [{"field": "q", "message": "含有不允许的字符"}]}
+    response = client.post(
+        "/api/v1/appeals",
+        data=json.dumps({"category": "ZC01", "title": "融资\u0000", "content": "内容", "items": [{"a": "\u0000"}]}),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {world.token}"},
+    )
+    assert response.status_code == 422
+    assert response.json()["data"] == {"errors": [{"field": "title", "message": "含有不允许的字符"}]}
+
+
 def test_invalid_parameter_answers_422_in_chinese(client: Client, world: World) -> None:
     response = get(client, world.token, "/enterprises", limit=0, park="abc")
     assert response.status_code == 422
