@@ -28,6 +28,7 @@ from ninja.pagination import LimitOffsetPagination
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import field_validator
 
 from gaoxin.accounts.services import api_token_authenticate
 from gaoxin.core.errors import DomainError, NotFound
@@ -208,20 +209,26 @@ def _nul_path(value: Any, path: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
 
 
 class PlatformParser(Parser):
-    """JSON bodies and query strings as ninja reads them, refusing a NUL character (422: "含有不允许的字符") the way
-    a field's pattern would, instead of letting it reach the database."""
-
-    def parse_body(self, request: HttpRequest) -> Any:
-        data = super().parse_body(request)
-        if (path := _nul_path(data)) is not None:
-            raise ValidationError([{"loc": ("body", *path), "type": "string_pattern_mismatch", "msg": "NUL"}])
-        return data
+    """Query strings as ninja reads them, refusing a NUL character (422: "含有不允许的字符") the way a field's pattern
+    would, instead of letting it reach the database (PostgreSQL text cannot hold one). Bodies: `InputSchema`."""
 
     def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> dict[str, Any]:
         parsed = super().parse_querydict(data, list_fields, request)
         if (path := _nul_path(parsed)) is not None:
             raise ValidationError([{"loc": ("query", *path), "type": "string_pattern_mismatch", "msg": "NUL"}])
         return parsed
+
+
+class InputSchema(Schema):
+    """The base of every request body the platform stores: a text field holding a NUL character is refused (422,
+    naming the field) — only the fields the schema declares, since anything else is ignored."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if _nul_path(value) is not None:
+            raise ValueError(_("含有不允许的字符"))
+        return value
 
 
 api = PlatformAPI(
@@ -280,8 +287,6 @@ _HTTP_ERROR_DETAILS = {
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    if isinstance(exc.__cause__, ValidationError):  # a body the parser refused (NUL): ninja wraps it in a 400
-        return validation_error(request, exc.__cause__)
     code, detail = _HTTP_ERROR_DETAILS.get(exc.status_code, ("http_error", gettext_lazy("请求无法完成")))
     return error_response(request, code=code, detail=str(detail), status=exc.status_code)
 
@@ -322,7 +327,10 @@ def _param_message(error: dict[str, Any]) -> str:
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = []
     for error in exc.errors:
-        loc = [str(part) for part in error.get("loc", ()) if part not in {"query", "path", "body", "filters"}]
+        raw = list(error.get("loc", ()))
+        if len(raw) > 2 and raw[0] == "body":
+            del raw[1]  # the view's body parameter (e.g. payload): the caller knows only its fields
+        loc = [str(part) for part in raw if part not in {"query", "path", "body", "filters"}]
         errors.append({"field": ".".join(loc), "message": _param_message(error)})
     summary = _("；").join(
         _("%(field)s：%(message)s") % {"field": e["field"], "message": e["message"]} if e["field"] else e["message"]

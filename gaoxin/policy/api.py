@@ -14,7 +14,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import field_validator
 
-from gaoxin.api import MAX_ID, ErrorOut, Pagination, iso_date_only
+from gaoxin.api import MAX_ID, ErrorOut, InputSchema, Pagination, iso_date_only
 from gaoxin.policy import interop, permissions, selectors, services, workflow
 from gaoxin.policy.models import Application, AppStatus, Channel, FundItem, Policy
 
@@ -100,7 +100,7 @@ def policy_detail(request: HttpRequest, policy_id: int = Path(..., ge=1, le=MAX_
     return _policy(policy) | {"body": policy.body}
 
 
-class PolicyIn(Schema):
+class PolicyIn(InputSchema):
     title: str = Field(..., min_length=1, max_length=200, pattern=r"\S", description="政策名称")
     number: str = Field("", max_length=80, description="文号")
     issuer: str = Field(..., min_length=1, max_length=100, pattern=r"\S", description="发文机关")
@@ -311,7 +311,7 @@ def application_detail(
     }
 
 
-class ReviewIn(Schema):
+class ReviewIn(InputSchema):
     action: Literal["pass", "return", "reject"] = Field(
         ..., description="pass 通过 / return 退回补正 / reject 不予支持"
     )
@@ -364,12 +364,12 @@ def award_list(request: HttpRequest, filters: Query[AwardQuery]) -> Any:
     return [_application(a) for a in rows[:10_000]]
 
 
-class EligibleIn(Schema):
+class EligibleIn(InputSchema):
     uscc: str = Field(..., min_length=18, max_length=18, pattern=r"^[0-9A-Z]{18}$", description="统一社会信用代码")
     amount_yuan: float | None = Field(None, ge=0, le=999_999_999_999, description="金额（元）；不填按本项目公式测算")
 
 
-class EligibleListIn(Schema):
+class EligibleListIn(InputSchema):
     rows: list[EligibleIn] = Field(..., min_length=1, max_length=50_000, description="名单")
 
 
@@ -395,7 +395,7 @@ def eligible_import(
     return {"created": result.created, "kept": result.kept, "errors": result.errors}
 
 
-class PaymentIn(Schema):
+class PaymentIn(InputSchema):
     number: str = Field(..., min_length=1, max_length=20, pattern=r"^[A-Z]{2}[0-9]+$", description="受理编号")
     paid_on: dt.date = Field(..., description="拨付日期 YYYY-MM-DD")
     voucher: str = Field("", max_length=60, description="凭证号")
@@ -407,7 +407,7 @@ class PaymentIn(Schema):
         return iso_date_only(value)
 
 
-class PaymentListIn(Schema):
+class PaymentListIn(InputSchema):
     rows: list[PaymentIn] = Field(..., min_length=1, max_length=10_000, description="拨付回单")
 
 

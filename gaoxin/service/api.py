@@ -19,7 +19,7 @@ from ninja.pagination import paginate
 from pydantic import field_validator
 
 from gaoxin.accounts.roles import Role
-from gaoxin.api import MAX_ID, ErrorOut, Pagination, iso_date_only
+from gaoxin.api import MAX_ID, ErrorOut, InputSchema, Pagination, iso_date_only
 from gaoxin.core.errors import ValidationFailed
 from gaoxin.service import selectors, services
 from gaoxin.service.models import Appeal, AppealStatus, HandlingMode
@@ -205,7 +205,7 @@ def appeal_status(
     }
 
 
-class AppealIn(Schema):
+class AppealIn(InputSchema):
     category: str = Field(
         ..., min_length=1, max_length=20, pattern=r"^[A-Za-z0-9]+$", description="诉求分类编码（二级分类），如 YD02"
     )
