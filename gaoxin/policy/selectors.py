@@ -5,7 +5,7 @@ Applications in scope:
 | enterprise user | its own enterprise's, except 免申即享 candidates the zone is still re-checking |
 | zone leader, bureau officer | all but drafts |
 | park officer | those of their parks' enterprises (read) |
-| service commissioner | those of the enterprises assigned to them (read) |
+| service commissioner | those of the enterprises in their care, one-to-one or by service grid (read) |
 | expert reviewer | those assigned to them |
 | finance officer | awards waiting for payment or paid |
 | anyone else (administrator) | none |
@@ -50,6 +50,7 @@ from gaoxin.policy.models import (
     PublicNotice,
     PushMute,
 )
+from gaoxin.registry.selectors import enterprise_scope
 
 ZERO = Decimal("0.00")
 
@@ -69,10 +70,9 @@ def application_scope(actor: Any) -> QuerySet[Application]:
     live = Application.objects.exclude(status=AppStatus.DRAFT)
     if role in (Role.LEADER, Role.OFFICER):
         return live
-    if role == Role.PARK_OFFICER:
-        return live.filter(enterprise__park__officers=actor)
-    if role == Role.COMMISSIONER:
-        return live.filter(enterprise__commissioner=actor)
+    if role in (Role.PARK_OFFICER, Role.COMMISSIONER):
+        # the registry's scope: a park officer's parks; a commissioner's enterprises, one-to-one or by grid
+        return live.filter(enterprise__in=enterprise_scope(actor))
     if role == Role.EXPERT:
         return live.filter(pk__in=ExpertAssignment.objects.filter(expert=actor).values("application_id"))
     if role == Role.FINANCE:

@@ -149,6 +149,20 @@ def test_scopes_of_staff(zone: dict[str, Any]) -> None:
     assert b_app.stage == "form"
 
 
+def test_a_commissioner_reads_the_applications_of_their_grid(zone: dict[str, Any]) -> None:
+    """A commissioner's scope is the registry's: enterprises assigned one-to-one and those of their service grid."""
+    from gaoxin.service.models import ServiceGrid
+
+    a_app = fill_and_submit(zone, zone["a_user"])
+    b_app = fill_and_submit(zone, zone["b_user"])
+    commissioner = f.commissioner()
+    grid = ServiceGrid.objects.create(name="南屏一号网格", commissioner=commissioner)
+    grid.enterprises.add(b_app.enterprise)
+    reader = client_for(commissioner)
+    assert reader.get(reverse("policy:application_detail", args=[b_app.pk])).status_code == 200
+    assert reader.get(reverse("policy:application_detail", args=[a_app.pk])).status_code == 404
+
+
 def test_officer_reviews_and_bulk_passes_through_pages(zone: dict[str, Any]) -> None:
     a_app = fill_and_submit(zone, zone["a_user"])
     b_app = fill_and_submit(zone, zone["b_user"])
