@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 import polars as pl
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,8 +38,6 @@ RESULT_SCHEMA = {
     "score_min": pl.Float64, "score_max": pl.Float64, "failed": pl.Int32, "unknown": pl.Int32, "items": pl.String,
     "validity": pl.String, "facts_digest": pl.String,
 }  # fmt: skip
-#: From this many results a run on SQLite rebuilds the candidate-list index after writing instead of updating it.
-REBUILD_INDEX_FROM = 200_000
 #: From this many enterprises the registry-wide evaluation takes the vectorised engine (below it, building the
 #: frame costs more than it saves).
 VECTOR_MIN_ENTERPRISES = 200
@@ -196,12 +194,6 @@ def _vector_rows(version: RuleSetVersion, result: VectorResult, ids: list[int], 
     )
 
 
-def _column(name: str) -> str:
-    field = EnterpriseResult._meta.get_field(name)
-    assert isinstance(field, models.Field)
-    return str(field.column)
-
-
 def _store(frames: list[pl.DataFrame], as_of: dt.date, now: dt.datetime) -> int:
     """Insert the results (one multi-row statement per batch; no model instances: millions of rows)."""
     from django.db import connection
@@ -222,20 +214,11 @@ def _store(frames: list[pl.DataFrame], as_of: dt.date, now: dt.datetime) -> int:
         .with_columns(pl.lit(as_of_value).alias("as_of"), pl.lit(now_value).alias("evaluated_at"))
         .select(RESULT_COLUMNS)
     )
-    # SQLite: a big run builds the list index once after the rows are in (a sort) rather than row by row — inside
-    # the run's transaction, so a failure puts it back. (PostgreSQL would lock readers out meanwhile: not there.)
-    rebuild = connection.vendor == "sqlite" and values.height >= REBUILD_INDEX_FROM
-    index = next(i for i in EnterpriseResult._meta.indexes if i.name == "rule_result_list_idx")
-    columns = ", ".join(ops.quote_name(_column(name)) for name in index.fields)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA cache_size = -131072")  # 128 MB of page cache for this connection's big writes
-        if rebuild:
-            cursor.execute(f"DROP INDEX {ops.quote_name(index.name)}")
         for start in range(0, values.height, 20_000):
             cursor.executemany(sql, values.slice(start, 20_000).rows())
-        if rebuild:
-            cursor.execute(f"CREATE INDEX {ops.quote_name(index.name)} ON {ops.quote_name(table)} ({columns})")
     return values.height
 
 

@@ -294,20 +294,3 @@ def test_registry_frame_holds_the_same_facts_as_the_documents() -> None:
     AnnualFact.objects.filter(enterprise=b, year=2025, name="revenue").update(value=D("1500.0001"))
     assert registry_frame([b.pk])[2][0] != alone[b.pk]
     assert registry_frame([a.pk])[2][0] == alone[a.pk]
-
-
-def test_a_big_run_on_sqlite_rebuilds_the_list_index(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A run that writes many results rebuilds the candidate-list index afterwards; it is there again, and used."""
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite only: PostgreSQL keeps the index while writing")
-    big = f.EnterpriseFactory(founded_on=dt.date(2012, 1, 1))
-    annual(big, 2025, main_business_revenue=2600)
-    monkeypatch.setattr(services, "REBUILD_INDEX_FROM", 1)
-    services.evaluate_registry(trigger="测试", as_of=AS_OF)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'rule_result_list_idx'")
-        assert "ruleset_id" in cursor.fetchone()[0]
-    version = services.version_for("above_scale_industry", AS_OF)
-    assert [r.enterprise_id for r in selectors.candidates(f.officer(), version, kind="pass")] == [big.pk]
