@@ -546,17 +546,20 @@ def evaluate_frame(
                 lazy = lazy.with_columns([expr.alias(name) for name, expr in stage.items()])
         data = lazy.collect(engine="in-memory")
     for level in plan.levels:
-        exprs, pre = [], []
+        exprs, pre, pre2 = [], [], []
         for item in level:
             if item.unsupported:
                 continue
             pre += [expr.alias(name) for name, expr in item.pre.items()]
+            pre2 += [expr.alias(name) for name, expr in item.pre2.items()]
             exprs += [expr.alias(name) for name, expr in item.columns.items()]
             exprs.append(item.sens.fill_null(False).alias(f"{item.code}#s"))
         if exprs:
             lazy = data.lazy()
             if pre:
                 lazy = lazy.with_columns(pre)
+            if pre2:
+                lazy = lazy.with_columns(pre2)
             data = lazy.with_columns(exprs).collect(engine="in-memory")
         unsure = {item.code: data[f"{item.code}#s"].arg_true().to_list() for item in level if not item.unsupported}
         if any(unsure.values()):
@@ -597,6 +600,9 @@ def _exact_fractions(
     pre = [expr.alias(name) for it in items for name, expr in it.pre.items()]
     if pre:
         lazy = lazy.with_columns(pre)
+    pre2 = [expr.alias(name) for it in items for name, expr in it.pre2.items()]
+    if pre2:
+        lazy = lazy.with_columns(pre2)
     sub = lazy.with_columns(
         [expr.alias(name) for it in items for name, expr in it.columns.items()]
         + [it.sens.fill_null(False).alias(f"{it.code}#s") for it in items]
@@ -606,7 +612,7 @@ def _exact_fractions(
     for it in items:
         wanted = unsure[it.code]
         picks = pl.Series([position[row] for row in wanted], dtype=pl.UInt32)
-        for name in [*it.pre, *it.columns]:
+        for name in [*it.pre, *it.pre2, *it.columns]:
             if name in data.columns:
                 updates.append(data[name].scatter(wanted, sub[name][picks]).alias(name))
         still = sub[f"{it.code}#s"][picks].to_list()

@@ -103,6 +103,8 @@ class ItemPlan:
     display: list[pl.Expr] = field(default_factory=list)
     #: columns computed just before `columns` (in the same pass), which `columns` refer to by name
     pre: dict[str, pl.Expr] = field(default_factory=dict)
+    #: columns computed after `pre` and before `columns`, reading `pre` by name (e.g. a band table's first hit)
+    pre2: dict[str, pl.Expr] = field(default_factory=dict)
     #: why this item is evaluated per row for every enterprise (None when vectorised)
     unsupported: str | None = None
     #: how the actual value is read back: "value", "each_year", "flag", "qualification", "composite", "points",
@@ -149,6 +151,7 @@ class Plan:
             item.unsupported = str(exc)
             item.columns = {}
             item.pre = {}
+            item.pre2 = {}
             item.templates = []
             item.key = []
             item.figures = []
@@ -737,6 +740,9 @@ class Plan:
         hit = pl.lit(len(node.bands), dtype=pl.Int32)
         for k in range(len(node.bands) - 1, -1, -1):
             hit = pl.when(outcomes[k] == PASS).then(pl.lit(k, dtype=pl.Int32)).otherwise(hit)
+        # The first band hit becomes a column of its own: every expression below reads it (by name, not as a tree).
+        item.pre2[f"{code}#hit"] = hit
+        hit = col(code, "hit")
         possible = [(hit >= k) & (o != FAIL) for k, o in enumerate(outcomes)]
         lo = pl.min_horizontal(
             [
