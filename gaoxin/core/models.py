@@ -19,6 +19,23 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class StoredFile(models.Model):
+    """An uploaded file kept under MEDIA_ROOT with a random name (`service.attachments.store`); the concrete model adds
+    its `file` field (where it goes) and what it belongs to. Served only through a scoped download view."""
+
+    stored_name = models.CharField(max_length=80, editable=False)
+    name = models.CharField(_("文件名"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=10)
+    size = models.PositiveIntegerField(_("大小(字节)"))
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AuditAction(models.TextChoices):
     CREATE = "create", _("新增")
     UPDATE = "update", _("修改")

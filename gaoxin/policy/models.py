@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gaoxin.core.models import TimeStampedModel
+from gaoxin.core.models import StoredFile, TimeStampedModel
 
 
 class PolicyLevel(models.TextChoices):
@@ -79,22 +79,14 @@ def _policy_file_to(instance: PolicyAttachment, filename: str) -> str:
     return f"policy/documents/{instance.stored_name}"
 
 
-class PolicyAttachment(models.Model):
+class PolicyAttachment(StoredFile):
     policy = models.ForeignKey(Policy, verbose_name=_("政策"), on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("文件"), upload_to=_policy_file_to, max_length=200)
-    stored_name = models.CharField(max_length=80, editable=False)
-    name = models.CharField(_("文件名"), max_length=200)
-    kind = models.CharField(_("类型"), max_length=10)
-    size = models.PositiveIntegerField(_("大小(字节)"))
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("政策附件")
         verbose_name_plural = _("政策附件")
         ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Stage(models.TextChoices):
@@ -323,28 +315,20 @@ def _application_file_to(instance: ApplicationFile, filename: str) -> str:
     return f"policy/applications/{instance.stored_name}"
 
 
-class ApplicationFile(models.Model):
+class ApplicationFile(StoredFile):
     application = models.ForeignKey(Application, verbose_name=_("申报"), on_delete=models.CASCADE, related_name="files")
     requirement = models.ForeignKey(
         MaterialRequirement, verbose_name=_("材料"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     file = models.FileField(_("文件"), upload_to=_application_file_to, max_length=200)
-    stored_name = models.CharField(max_length=80, editable=False)
-    name = models.CharField(_("文件名"), max_length=200)
-    kind = models.CharField(_("类型"), max_length=10)
-    size = models.PositiveIntegerField(_("大小(字节)"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("申报材料文件")
         verbose_name_plural = _("申报材料文件")
         ordering = ["requirement__sort_order", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ApplicationEvent(models.Model):

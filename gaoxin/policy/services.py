@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -64,6 +63,7 @@ from gaoxin.policy.models import (
 )
 from gaoxin.registry.models import Enterprise
 from gaoxin.service.attachments import check_upload
+from gaoxin.service.attachments import store as store_upload
 from gaoxin.workcalendar.calendar import WorkCalendar
 from gaoxin.workcalendar.selectors import work_calendar
 
@@ -258,15 +258,7 @@ def policy_attach(*, actor: Any, policy: Policy, files: Sequence[Any]) -> list[P
     checked = [(upload, _check_file(upload)) for upload in files]
     stored = []
     for upload, kind in checked:
-        row = PolicyAttachment(
-            policy=policy,
-            stored_name=f"{secrets.token_hex(16)}.{kind}",
-            name=Path(str(upload.name)).name[:200],
-            kind=kind,
-            size=upload.size,
-        )
-        row.file.save(row.stored_name, upload, save=False)
-        row.save()
+        row = store_upload(PolicyAttachment(policy=policy), upload, kind)
         stored.append(row)
         audit.record(
             actor=actor, action=AuditAction.CREATE, target=policy, changes={str(_("政策附件")): [None, row.name]}
@@ -671,18 +663,8 @@ def application_upload(
     checked = [(upload, _check_file(upload, kinds)) for upload in files]
     stored = []
     for upload, kind in checked:
-        row = ApplicationFile(
-            application=application,
-            requirement=requirement,
-            stored_name=f"{secrets.token_hex(16)}.{kind}",
-            name=Path(str(upload.name)).name[:200],
-            kind=kind,
-            size=upload.size,
-            uploaded_by=actor,
-        )
-        row.file.save(row.stored_name, upload, save=False)
-        row.save()
-        stored.append(row)
+        row = ApplicationFile(application=application, requirement=requirement, uploaded_by=actor)
+        stored.append(store_upload(row, upload, kind))
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,

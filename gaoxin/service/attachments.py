@@ -6,6 +6,7 @@ older OLE compound files (doc/xls/ppt). The file's suffix must agree with what i
 
 from __future__ import annotations
 
+import secrets
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -72,3 +73,15 @@ def check_upload(upload: Any) -> str:
         if not ok:
             raise ValidationFailed(_("附件“%(name)s”不是有效的Office文档") % {"name": name}, data={"field": "files"})
     return suffix.lstrip(".")
+
+
+def store(row: Any, upload: Any, kind: str) -> Any:
+    """Save an upload `check_upload` accepted as `kind` into a new `core.models.StoredFile` row (its own fields set
+    by the caller): a random file name on disk, the original name kept for display."""
+    row.stored_name = f"{secrets.token_hex(16)}.{kind}"
+    row.name = Path(str(upload.name)).name[:200]
+    row.kind = kind
+    row.size = upload.size
+    row.file.save(row.stored_name, upload, save=False)
+    row.save()
+    return row

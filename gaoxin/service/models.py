@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gaoxin.core.models import TimeStampedModel
+from gaoxin.core.models import StoredFile, TimeStampedModel
 
 
 class AppealCategory(TimeStampedModel):
@@ -257,7 +257,7 @@ def _upload_to(instance: Attachment, filename: str) -> str:
     return f"service/{instance.stored_name}"
 
 
-class Attachment(models.Model):
+class Attachment(StoredFile):
     """A file the enterprise or an officer attached (type checked by its content, size limited)."""
 
     appeal = models.ForeignKey(Appeal, verbose_name=_("诉求"), on_delete=models.CASCADE, related_name="attachments")
@@ -265,22 +265,14 @@ class Attachment(models.Model):
         Dispatch, verbose_name=_("转办"), null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("文件"), upload_to=_upload_to, max_length=200)
-    stored_name = models.CharField(max_length=80, editable=False)
-    name = models.CharField(_("文件名"), max_length=200)
-    kind = models.CharField(_("类型"), max_length=10)
-    size = models.PositiveIntegerField(_("大小(字节)"))
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
         ordering = ["uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class EventKind(models.TextChoices):

@@ -8,10 +8,8 @@ A denied or impossible step raises a domain error whose Chinese message names th
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -30,7 +28,7 @@ from gaoxin.core.permissions import require
 from gaoxin.notifications.services import notify
 from gaoxin.registry.models import Department, Enterprise
 from gaoxin.service import deadlines, permissions, selectors
-from gaoxin.service.attachments import check_upload
+from gaoxin.service.attachments import check_upload, store
 from gaoxin.service.models import (
     ACTIVE_DISPATCH,
     Appeal,
@@ -162,22 +160,11 @@ def _check_files(files: Sequence[Any]) -> list[tuple[Any, str]]:
 def _store_files(
     appeal: Appeal, checked: list[tuple[Any, str]], actor: Any, dispatch: Dispatch | None = None
 ) -> list[Attachment]:
-    stored = []
-    for upload, kind in checked:
-        name = Path(str(upload.name)).name[:200]
-        row = Attachment(
-            appeal=appeal,
-            dispatch=dispatch,
-            stored_name=f"{secrets.token_hex(16)}.{kind}",
-            name=name,
-            kind=kind,
-            size=upload.size,
-            uploaded_by=actor if getattr(actor, "pk", None) else None,
-        )
-        row.file.save(row.stored_name, upload, save=False)
-        row.save()
-        stored.append(row)
-    return stored
+    uploader = actor if getattr(actor, "pk", None) else None
+    return [
+        store(Attachment(appeal=appeal, dispatch=dispatch, uploaded_by=uploader), upload, kind)
+        for upload, kind in checked
+    ]
 
 
 @dataclass
