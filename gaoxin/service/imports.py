@@ -45,7 +45,8 @@ from gaoxin.core.importing import (
 from gaoxin.core.normalize import CellError
 from gaoxin.core.permissions import require
 from gaoxin.registry.identity import check_uscc
-from gaoxin.service import permissions, selectors
+from gaoxin.registry.selectors import enterprise_scope
+from gaoxin.service import permissions
 from gaoxin.service.models import Appeal, AppealCategory, Urgency
 
 Source = str | Path | IO[bytes]
@@ -212,7 +213,7 @@ def import_appeals(
         return result
     from gaoxin.registry.models import Enterprise
 
-    scope = selectors.service_enterprise_scope(actor) if actor is not None else Enterprise.objects.all()
+    scope = enterprise_scope(actor) if actor is not None else Enterprise.objects.all()
     codes = {r.get("uscc") for r in table.records if r.get("uscc")}
     index = {e.uscc: e for e in scope.filter(uscc__in=codes)}
     numbers = {r.get("external_number") for r in table.records if r.get("external_number")}

@@ -29,6 +29,7 @@ from gaoxin.accounts.roles import Role
 from gaoxin.core.errors import NotFound, PermissionDenied
 from gaoxin.core.permissions import is_active_user
 from gaoxin.registry.models import Department
+from gaoxin.registry.selectors import enterprise_scope
 from gaoxin.service import permissions
 from gaoxin.service.models import (
     ACTIVE_DISPATCH,
@@ -72,12 +73,9 @@ def appeal_scope(actor: Any) -> QuerySet[Appeal]:
         return Appeal.objects.filter(
             pk__in=Dispatch.objects.filter(department_id=actor.department_id).values("appeal_id")
         )
-    if role == Role.PARK_OFFICER:
-        return Appeal.objects.filter(enterprise__park__officers=actor)
-    if role == Role.COMMISSIONER:
-        return Appeal.objects.filter(
-            Q(enterprise__commissioner=actor) | Q(enterprise_id__in=grid_enterprise_ids(actor))
-        )
+    if role in (Role.PARK_OFFICER, Role.COMMISSIONER):
+        # the registry's scope: a park officer's parks; a commissioner's enterprises, one-to-one or by grid
+        return Appeal.objects.filter(enterprise__in=enterprise_scope(actor))
     return Appeal.objects.none()
 
 
@@ -98,19 +96,6 @@ def grid_scope_provider(actor: Any) -> QuerySet[Any] | None:
     if not is_active_user(actor) or actor.role != Role.COMMISSIONER:
         return None
     return grid_enterprise_ids(actor)
-
-
-def service_enterprise_scope(actor: Any) -> QuerySet[Any]:
-    """The enterprises a user may serve here: the registry's scope, and for a commissioner also the grid's
-    enterprises (the registry's commissioner branch does not consult SCOPE_EXTENSIONS yet, so the union is made here;
-    once it does, this adds nothing)."""
-    from gaoxin.registry.models import Enterprise
-    from gaoxin.registry.selectors import enterprise_scope
-
-    base = enterprise_scope(actor)
-    if not is_active_user(actor) or actor.role != Role.COMMISSIONER:
-        return base
-    return Enterprise.objects.filter(Q(pk__in=base.values("pk")) | Q(pk__in=grid_enterprise_ids(actor)))
 
 
 def grid_list() -> QuerySet[ServiceGrid]:
@@ -547,7 +532,7 @@ def unrated_replied() -> QuerySet[Appeal]:
 def enterprise_lookup(actor: Any, text: str) -> Any:
     """An enterprise in the caller's scope by its USCC or its exact name; NotFound otherwise."""
     text = text.strip()
-    found = service_enterprise_scope(actor).filter(Q(uscc=text.upper()) | Q(name=text)).first()
+    found = enterprise_scope(actor).filter(Q(uscc=text.upper()) | Q(name=text)).first()
     if found is None:
         raise NotFound(_("在您的数据范围内没有找到企业“%(text)s”") % {"text": text})
     return found
@@ -590,7 +575,7 @@ def category_by_code(code: str) -> AppealCategory:
 
 
 def enterprise_in_scope(actor: Any, pk: int) -> Any:
-    found = service_enterprise_scope(actor).filter(pk=pk).first()
+    found = enterprise_scope(actor).filter(pk=pk).first()
     if found is None:
         raise NotFound()
     return found
@@ -613,11 +598,9 @@ def visit_scope(actor: Any) -> QuerySet[Visit]:
     if not permissions.can_view_visits(actor):
         return Visit.objects.none()
     if actor.role == Role.PARK_OFFICER:
-        return Visit.objects.filter(enterprise__park__officers=actor)
+        return Visit.objects.filter(enterprise__in=enterprise_scope(actor))
     if actor.role == Role.COMMISSIONER:
-        return Visit.objects.filter(
-            Q(enterprise__commissioner=actor) | Q(enterprise_id__in=grid_enterprise_ids(actor)) | Q(visitor=actor)
-        )
+        return Visit.objects.filter(Q(enterprise__in=enterprise_scope(actor)) | Q(visitor=actor))
     return Visit.objects.all()
 
 
@@ -712,7 +695,7 @@ def coverage(actor: Any, today: dt.date) -> Coverage:
     ):
         grid_rows.setdefault(enterprise_id, []).append((grid_name, person or login))
     assigned = (
-        service_enterprise_scope(actor)
+        enterprise_scope(actor)
         .filter(one_to_one | Q(pk__in=through.values("enterprise_id")))
         .select_related("commissioner", "park")
         .annotate(last_visit=Max("service_visits__visited_on"))
@@ -723,8 +706,9 @@ def coverage(actor: Any, today: dt.date) -> Coverage:
         last = enterprise.last_visit  # type: ignore[attr-defined]
         days = (today - last).days if last else None
         people: list[str] = []
-        if enterprise.commissioner_id and (actor.role != Role.COMMISSIONER or enterprise.commissioner_id == actor.pk):
-            people.append(enterprise.commissioner.display_name)
+        keeper = enterprise.commissioner
+        if keeper is not None and (actor.role != Role.COMMISSIONER or keeper.pk == actor.pk):
+            people.append(keeper.display_name)
         grids = grid_rows.get(enterprise.pk, [])
         people.extend(person for _grid, person in grids if person not in people)
         lines.append(

@@ -27,6 +27,7 @@ from gaoxin.core.models import AuditAction
 from gaoxin.core.permissions import require
 from gaoxin.notifications.services import notify
 from gaoxin.registry.models import Department, Enterprise
+from gaoxin.registry.selectors import enterprise_scope
 from gaoxin.service import deadlines, permissions, selectors
 from gaoxin.service.attachments import check_upload, store
 from gaoxin.service.models import (
@@ -304,7 +305,7 @@ def appeal_record(
 ) -> IntakeResult:
     """An officer records an appeal received by phone or visit (a commissioner: on a visit)."""
     require(permissions.can_record(actor))
-    if not selectors.service_enterprise_scope(actor).filter(pk=enterprise.pk).exists():
+    if not enterprise_scope(actor).filter(pk=enterprise.pk).exists():
         raise NotFound()
     if channel not in (Channel.PHONE, Channel.VISIT, Channel.COMMISSIONER):
         raise ValidationFailed(_("登记的受理渠道应为电话、来访或服务专员走访"), data={"field": "channel"})
@@ -1276,7 +1277,7 @@ def visit_log(
 ) -> Visit:
     """A visit to an enterprise in the caller's scope, with the problems and needs raised (one per line)."""
     require(permissions.can_log_visit(actor))
-    if not selectors.service_enterprise_scope(actor).filter(pk=enterprise.pk).exists():
+    if not enterprise_scope(actor).filter(pk=enterprise.pk).exists():
         raise NotFound()
     if visited_on > timezone.localdate():
         raise ValidationFailed(_("走访日期不能晚于今天"), data={"field": "visited_on"})

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from gaoxin.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from gaoxin.registry.selectors import SCOPE_EXTENSIONS
+from gaoxin.registry.selectors import SCOPE_EXTENSIONS, enterprise_scope
 from gaoxin.service import selectors, services
 from gaoxin.service.models import Channel, GridKind, ServiceGrid
 from gaoxin.service.tests.conftest import category
@@ -51,7 +51,7 @@ def test_the_grid_commissioner_sees_the_grids_enterprises_and_their_appeals_only
         selectors.appeal_get(keeper, other.pk)
     # the one-to-one commissioner keeps theirs and does not see the grid's
     assert list(selectors.appeal_scope(zone["commissioner"])) == [other]
-    assert set(selectors.service_enterprise_scope(keeper)) == {zone["b"], grid["c"]}
+    assert set(enterprise_scope(keeper)) == {zone["b"], grid["c"]}
     # the registry's scope extension is registered and answers for commissioners only
     assert selectors.grid_scope_provider in SCOPE_EXTENSIONS
     assert set(selectors.grid_scope_provider(keeper).values_list("pk", flat=True)) == {zone["b"].pk, grid["c"].pk}
