@@ -1,10 +1,12 @@
 """Registry-wide rules evaluation as the platform runs it (issue 5): the whole job in a database, and the pages.
 
 In a scratch SQLite database (a fresh file in a temporary directory: DATABASE_URL is set here, whatever the
-environment says) it migrates (the shipped rule sets are published by migrate), adds the demo zone's structure and
-`--enterprises` demo enterprises with their qualifications (`registry.demo`), three fiscal years of yearly facts for
-every enterprise taken from the generated enterprises of the engine benchmark (`synthetic_facts`: figures spread
-around every threshold, as `AnnualFact` rows), and publishes `--fund-items` generated fund-item rule sets.
+environment says), or with `--database postgresql` in the throwaway PostgreSQL server of scripts/with-postgres.sh
+(the production database of a large zone, ARCHITECTURE.md), it migrates (the shipped rule sets are published
+by migrate), adds the demo zone's structure and `--enterprises` demo enterprises with their qualifications
+(`registry.demo`), three fiscal years of yearly facts for every enterprise taken from the generated enterprises of
+the engine benchmark (`synthetic_facts`: figures spread around every threshold, as `AnnualFact` rows), and
+publishes `--fund-items` generated fund-item rule sets.
 
 Measured:
 (a) the whole job — `rules.services.evaluate_registry` over every enterprise × every published rule set in force,
@@ -38,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import django_env, setup_django, summary_ms, table
 
 JOB_TARGET_SECONDS = 30.0
+DATABASE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 PAGE_TARGET_MS = 100.0
 AS_OF = dt.date(2026, 6, 30)
 
@@ -99,10 +102,15 @@ def _seed(enterprises: int, fund_items: int, seed: int) -> dict[str, Any]:
     return {"timings": timings, "annual_facts": len(rows), "enterprises": written}
 
 
-def run(enterprises: int, fund_items: int, runs: int, seed: int) -> dict[str, Any]:
+def run(enterprises: int, fund_items: int, runs: int, seed: int, database: str = "sqlite") -> dict[str, Any]:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="gaoxin-bench-rules-") as tmp:
-        os.environ.update(django_env(f"sqlite:///{Path(tmp) / 'rules.sqlite3'}"))
+        if database == "sqlite":
+            os.environ.update(django_env(f"sqlite:///{Path(tmp) / 'rules.sqlite3'}"))
+        elif not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+            raise SystemExit("--database postgresql：请在 scripts/with-postgres.sh 下运行（它设置 DATABASE_URL）")
+        else:
+            os.environ.update(django_env(os.environ["DATABASE_URL"]))
         setup_django()
         from django.core.management import call_command
         from django.db import connection
@@ -148,6 +156,7 @@ def run(enterprises: int, fund_items: int, runs: int, seed: int) -> dict[str, An
         profile = measure([f"/registry/enterprises/{rng.choice(ids)}/" for _ in range(runs + 3)])
         near = measure([f"/rules/{hnte.pk}/candidates/?kind=near"] * (runs + 3))
         return {
+            "database": connection.vendor,
             "enterprises": enterprises,
             "fund_items": fund_items,
             "rulesets": evaluation.rulesets,
@@ -177,7 +186,8 @@ def print_registry(result: dict[str, Any]) -> None:
     }
     print()
     print(
-        f"全库评估任务（SQLite：{result['enterprises']} 家企业、{result['annual_facts']} 条年度数据 × "
+        f"全库评估任务（{DATABASE_NAMES[result['database']]}：{result['enterprises']} 家企业、"
+        f"{result['annual_facts']} 条年度数据 × "
         f"{result['rulesets']} 个规则集 = {result['results_stored']} 条结果）"
     )
     rows = [[f"    {names.get(k, k)}", f"{v:.2f} 秒", ""] for k, v in phases.items()]
@@ -203,14 +213,20 @@ def print_registry(result: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="全库评估任务与页面基准（临时 SQLite 库）")
+    parser = argparse.ArgumentParser(description="全库评估任务与页面基准（临时 SQLite 库或临时 PostgreSQL）")
     parser.add_argument("--enterprises", type=int, default=50_000)
     parser.add_argument("--fund-items", type=int, default=50)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--out", type=Path)
+    parser.add_argument(
+        "--database",
+        choices=["sqlite", "postgresql"],
+        default="sqlite",
+        help="sqlite：临时文件库（默认）；postgresql：DATABASE_URL 所指的库（在 scripts/with-postgres.sh 下运行）",
+    )
     args = parser.parse_args(argv)
-    result = run(args.enterprises, args.fund_items, args.runs, args.seed)
+    result = run(args.enterprises, args.fund_items, args.runs, args.seed, args.database)
     print_registry(result)
     if args.out:
         args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -29,7 +29,9 @@ from gaoxin.rules.engine import (
     document_to_json,
     shipped_rulesets,
 )
-from gaoxin.rules.engine.vector import VectorResult, evaluate_frame
+from gaoxin.rules.engine.vector import VectorResult, evaluate_batch
+from gaoxin.rules.engine.vector.numbers import POINT_SCALE
+from gaoxin.rules.engine.vector.plan import DECISION, FAIL, PASS, UNKNOWN
 from gaoxin.rules.models import EnterpriseResult, EvaluationRun, RuleSetStatus, RuleSetVersion
 
 #: The stored result frame's columns (before the run's date and time are added).
@@ -122,6 +124,9 @@ def evaluate_facts(code: str, facts: Mapping[str, Any], *, as_of: dt.date | None
 #: is kept, compactly; the sentences are written from the facts when a page shows them (`selectors.explain`).
 RESULT_LETTER = {"pass": "p", "fail": "f", "unknown": "u"}
 LETTER_RESULT = {letter: result for result, letter in RESULT_LETTER.items()}
+#: the vectorised engine's outcome codes
+CODE_RESULT = {FAIL: "fail", UNKNOWN: "unknown", PASS: "pass"}
+DIGIT_LETTER = {str(code): RESULT_LETTER[result] for code, result in CODE_RESULT.items()}
 
 
 def _counts(evaluation: Evaluation) -> tuple[int, int]:
@@ -164,33 +169,36 @@ def result_row(version: RuleSetVersion, enterprise_id: int, evaluation: Evaluati
     }
 
 
-def _vector_rows(version: RuleSetVersion, result: VectorResult, ids: list[int], digests: list[str]) -> pl.DataFrame:
+def _vector_rows(version: RuleSetVersion, result: VectorResult, ids: pl.Series, digests: pl.Series) -> pl.DataFrame:
     """The stored form of a vectorised evaluation, computed in Polars for every enterprise at once (rows the floats
     could not decide were taken exactly by the engine and written into the frame)."""
     ruleset = result.ruleset
     criteria = [code for code in result.codes if result.plan.items[code].kind != "score"]
-    outcomes = result.outcomes()
+    data = result.data
     no_score = pl.lit(None, dtype=pl.Float64)
-    lo = pl.col("score_min").round(2) if ruleset.score is not None else no_score
-    hi = pl.col("score_max").round(2) if ruleset.score is not None else no_score
+    if ruleset.score is not None:
+        lo = (pl.col(f"{ruleset.score.code}#lo") / POINT_SCALE).round(2)
+        hi = (pl.col(f"{ruleset.score.code}#hi") / POINT_SCALE).round(2)
+    else:
+        lo = hi = no_score
 
-    def count(kind: str) -> pl.Expr:
-        return pl.sum_horizontal([(pl.col(c) == kind).cast(pl.Int32) for c in criteria] or [pl.lit(0)])
+    def count(code: int) -> pl.Expr:
+        return pl.sum_horizontal([(pl.col(f"{c}#o") == code).cast(pl.Int32) for c in criteria] or [pl.lit(0)])
 
-    return outcomes.select(
+    # Each item's outcome code (0 fail, 1 unknown, 2 pass) as one digit, the digits turned into letters at once.
+    digits = pl.concat_str([pl.col(f"{c}#o").cast(pl.String) for c in result.codes])
+    return data.select(
         pl.lit(version.pk, dtype=pl.Int64).alias("ruleset_id"),
-        pl.Series("enterprise_id", ids, dtype=pl.Int64),
-        pl.col("result").cast(pl.String),
+        ids,
+        pl.col(f"{DECISION}#o").replace_strict(CODE_RESULT, return_dtype=pl.String).alias("result"),
         pl.when(lo == hi).then(lo).alias("score"),
         lo.alias("score_min"),
         hi.alias("score_max"),
-        count("fail").alias("failed"),
-        count("unknown").alias("unknown"),
-        pl.concat_str([pl.col(c).cast(pl.String).replace_strict(RESULT_LETTER) for c in result.codes]).alias("items")
-        if result.codes
-        else pl.lit("").alias("items"),
+        count(FAIL).alias("failed"),
+        count(UNKNOWN).alias("unknown"),
+        digits.str.replace_many(DIGIT_LETTER).alias("items") if result.codes else pl.lit("").alias("items"),
         pl.lit(result.validity.value).alias("validity"),
-        pl.Series("facts_digest", digests, dtype=pl.String),
+        digests,
     )
 
 
@@ -215,11 +223,25 @@ def _store(frames: list[pl.DataFrame], as_of: dt.date, now: dt.datetime) -> int:
         .select(RESULT_COLUMNS)
     )
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _copy(cursor, table, values)
+            return values.height
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA cache_size = -131072")  # 128 MB of page cache for this connection's big writes
         for start in range(0, values.height, 20_000):
             cursor.executemany(sql, values.slice(start, 20_000).rows())
     return values.height
+
+
+def _copy(cursor: Any, table: str, values: pl.DataFrame) -> None:
+    """PostgreSQL: the rows through COPY (text written by Polars in batches; several times faster than INSERT)."""
+    from django.db import connection
+
+    names = ", ".join(connection.ops.quote_name(c) for c in values.columns)
+    statement = f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+    with cursor.cursor.copy(statement) as copy:
+        for start in range(0, values.height, 200_000):
+            copy.write(values.slice(start, 200_000).write_csv(include_header=False, null_value="\\N"))
 
 
 def evaluate_registry(
@@ -246,11 +268,14 @@ def evaluate_registry(
     lap("facts")
     frames: list[pl.DataFrame] = []
     if len(ids) >= VECTOR_MIN_ENTERPRISES:
-        for version in versions:
-            result = evaluate_frame(compiled(version), frame, as_of=as_of)
-            lap("evaluate")
-            frames.append(_vector_rows(version, result, ids, digests))
-            lap("rows")
+        results = evaluate_batch([(compiled(version), as_of) for version in versions], frame)
+        lap("evaluate")
+        enterprise_ids_column = pl.Series("enterprise_id", ids, dtype=pl.Int64)
+        digests_column = pl.Series("facts_digest", digests, dtype=pl.String)
+        for version, result in zip(versions, results, strict=True):
+            frames.append(_vector_rows(version, result, enterprise_ids_column, digests_column))
+        del results
+        lap("rows")
     else:
         for version in versions:
             ruleset = compiled(version)

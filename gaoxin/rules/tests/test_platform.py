@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import models
 from django.test import Client
 
 from gaoxin.indicators.models import AnnualFact
 from gaoxin.rules import selectors, services
 from gaoxin.rules.facts import facts_documents
-from gaoxin.rules.models import EnterpriseResult, RuleSetStatus, RuleSetVersion
+from gaoxin.rules.models import EnterpriseResult, EvaluationRun, RuleSetStatus, RuleSetVersion
 from gaoxin.testing import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -251,7 +252,7 @@ def test_vectorised_and_per_enterprise_registry_runs_store_the_same_results(monk
     def stored() -> dict[tuple[str, int], tuple[object, ...]]:
         return {
             (r.ruleset.code, r.enterprise_id): (r.result, r.score, r.score_min, r.score_max, r.failed, r.unknown,
-                                                r.items)
+                                                r.items, r.validity, r.facts_digest, r.as_of)
             for r in EnterpriseResult.objects.select_related("ruleset")
         }  # fmt: skip
 
@@ -264,6 +265,11 @@ def test_vectorised_and_per_enterprise_registry_runs_store_the_same_results(monk
     assert len(per_enterprise) == 40 * 7
     assert vectorised == per_enterprise
     assert {v[0] for v in vectorised.values()} >= {"pass", "fail", "unknown"}
+    assert {v[9] for v in vectorised.values()} == {AS_OF}
+    # Written in bulk (COPY on PostgreSQL): the run's time, a score with its decimals, nulls as nulls.
+    latest = EvaluationRun.objects.latest("pk")
+    assert not EnterpriseResult.objects.exclude(evaluated_at__lte=latest.finished_at).exists()
+    assert EnterpriseResult.objects.filter(score__isnull=False).exclude(score=models.F("score_min")).count() == 0
 
 
 def test_registry_frame_holds_the_same_facts_as_the_documents() -> None:

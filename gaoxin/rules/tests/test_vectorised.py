@@ -20,6 +20,7 @@ from gaoxin.rules.engine.results import json_value
 from gaoxin.rules.engine.vector import (
     VectorResult,
     build_frame,
+    evaluate_batch,
     evaluate_frame,
     facts_from_row,
     fund_item_document,
@@ -94,6 +95,26 @@ def test_generated_fund_items_agree() -> None:
         vr = evaluate_frame(rs, frame, as_of=AS_OF)
         problems = disagreements(rs, facts, vr, AS_OF)
         assert problems == [], f"{rs.code}:\n" + "\n".join(problems[:20])
+
+
+def test_side_by_side_evaluation_agrees_with_one_by_one() -> None:
+    """`evaluate_batch` (every rule set side by side, shared values computed once, one exact pass over the unsure
+    rows of all of them) gives each rule set exactly the columns and fallbacks `evaluate_frame` gives it alone."""
+    facts = generated_facts(600, 23)
+    frame = build_frame(facts)
+    rulesets = [*[rs for rs in shipped_rulesets() if rs.valid_to is None], *fund_rulesets()]
+    jobs = [(rs, as_of_for(rs)) for rs in rulesets]
+    together = evaluate_batch(jobs, frame)
+    assert any(vr.fallback for vr in together)  # the exact path was exercised
+    for (rs, as_of), vr in zip(jobs, together, strict=True):
+        alone = evaluate_frame(rs, frame, as_of=as_of)
+        assert vr.data.select(alone.data.columns).equals(alone.data), rs.code
+        assert vr.fallback == alone.fallback, rs.code
+        assert vr.exact_decision == alone.exact_decision, rs.code
+    # A value several rule sets use (the fund items share their comparisons) is one column of the shared frame.
+    names = [set(vr.plan.values.stages[0]) for vr in together if vr.plan.values.stages]
+    assert any(a & b for i, a in enumerate(names) for b in names[i + 1 :])
+    assert disagreements(rulesets[-1], facts, together[-1], jobs[-1][1]) == []
 
 
 @pytest.mark.parametrize("code", CODES)

@@ -12,7 +12,8 @@ API
 
     build_frame(facts_iterable, *, keep_facts=True) -> EnterpriseFrame    # FORMATS.md 2a facts → wide frame
     evaluate_frame(ruleset, frame, *, as_of, year=None) -> VectorResult    # one rule set over every row
-    evaluate_many(rulesets, frame, *, as_of, year=None) -> list[VectorResult]
+    evaluate_many(rulesets, frame, *, as_of, year=None) -> list[VectorResult]   # side by side, one as-of date
+    evaluate_batch([(ruleset, as_of), …], frame, *, year=None) -> list[VectorResult]  # each with its own date
     synthetic_facts(n, *, seed, year, as_of, inputs, edge_share) -> list[Facts]   # generated enterprises
     fund_item_document(i, *, seed) -> dict;  fund_item_rulesets(n, *, seed) -> list[RuleSet]
 
@@ -48,7 +49,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from ..ruleset import RuleSet
-from .evaluate import VectorResult, compile_plan, evaluate_frame
+from .evaluate import VectorResult, compile_plan, evaluate_batch, evaluate_frame
 from .frame import EnterpriseFrame, build_frame, facts_from_row
 from .synthetic import fund_item_document, fund_item_rulesets, synthetic_facts
 
@@ -56,8 +57,9 @@ from .synthetic import fund_item_document, fund_item_rulesets, synthetic_facts
 def evaluate_many(
     rulesets: Iterable[RuleSet], frame: EnterpriseFrame, *, as_of: dt.date, year: int | None = None
 ) -> list[VectorResult]:
-    """Several rule sets over the same frame (e.g. every published rule set over the registry)."""
-    return [evaluate_frame(ruleset, frame, as_of=as_of, year=year) for ruleset in rulesets]
+    """Several rule sets over the same frame as of one date (e.g. every published rule set over the registry),
+    evaluated side by side (`evaluate_batch`)."""
+    return evaluate_batch([(ruleset, as_of) for ruleset in rulesets], frame, year=year)
 
 
 __all__ = [
@@ -65,6 +67,7 @@ __all__ = [
     "VectorResult",
     "build_frame",
     "compile_plan",
+    "evaluate_batch",
     "evaluate_frame",
     "evaluate_many",
     "facts_from_row",

@@ -532,66 +532,156 @@ def evaluate_frame(
 ) -> VectorResult:
     """Every enterprise of `frame` against `ruleset` as of a date (`year`: the reference fiscal year, by default
     the rule set's `year_lag` before as_of), with the per-enterprise engine's results."""
+    return evaluate_batch([(ruleset, as_of)], frame, year=year)[0]
+
+
+def evaluate_batch(
+    jobs: Sequence[tuple[RuleSet, dt.date]], frame: EnterpriseFrame, *, year: int | None = None
+) -> list[VectorResult]:
+    """Several rule sets (each with its as-of date) over the same frame, with the results `evaluate_frame` gives
+    each alone (tested). Rule sets are evaluated side by side, level by level: the same level of every rule set is
+    one parallel Polars pass (`collect_all`), and so are the exact-fraction passes over their unsure rows; only the
+    per-enterprise fallback runs rule set by rule set."""
     started = time.perf_counter()
-    plan = compile_plan(ruleset, frame.data.columns, as_of=as_of, year=year)
+    plans = [compile_plan(ruleset, frame.data.columns, as_of=as_of, year=year) for ruleset, as_of in jobs]
     compiled = time.perf_counter()
-    data = frame.data
-    if plan.qualifications:
-        data = data.hstack(_qualification_columns(plan, frame, as_of))
-    result = VectorResult(ruleset, plan, frame, as_of, plan.year, data)
-    if plan.values.stages:
-        lazy = data.lazy()
-        for stage in plan.values.stages:
+    # The values of every rule set, computed once: a value is named after what it computes (`ValueCompiler`), so
+    # a value that several rule sets use is one column.
+    stages: list[dict[str, pl.Expr]] = []
+    for plan in plans:
+        for depth, stage in enumerate(plan.values.stages):
+            if len(stages) <= depth:
+                stages.append({})
+            stages[depth].update(stage)
+    shared = frame.data
+    if any(stages):
+        lazy = shared.lazy()
+        for stage in stages:
             if stage:
                 lazy = lazy.with_columns([expr.alias(name) for name, expr in stage.items()])
-        data = lazy.collect(engine="in-memory")
-    for level in plan.levels:
-        exprs, pre, pre2 = [], [], []
-        for item in level:
-            if item.unsupported:
-                continue
-            pre += [expr.alias(name) for name, expr in item.pre.items()]
-            pre2 += [expr.alias(name) for name, expr in item.pre2.items()]
-            exprs += [expr.alias(name) for name, expr in item.columns.items()]
-            exprs.append(item.sens.fill_null(False).alias(f"{item.code}#s"))
-        if exprs:
-            lazy = data.lazy()
-            if pre:
-                lazy = lazy.with_columns(pre)
-            if pre2:
-                lazy = lazy.with_columns(pre2)
-            data = lazy.with_columns(exprs).collect(engine="in-memory")
-        unsure = {item.code: data[f"{item.code}#s"].arg_true().to_list() for item in level if not item.unsupported}
-        if any(unsure.values()):
-            data, unsure = _exact_fractions(result, level, data, unsure, frame.data.columns)
-        for item in level:
-            rows = list(range(data.height)) if item.unsupported else unsure.get(item.code, [])
-            if rows:
-                data = _exact_rows(result, item, data, rows)
-        data = data.drop([f"{item.code}#s" for item in level if not item.unsupported])
-    result.data = data
+        shared = lazy.collect(engine="in-memory")
+    results: list[VectorResult] = []
+    for (ruleset, as_of), plan in zip(jobs, plans, strict=True):
+        data = shared
+        if plan.qualifications:
+            data = data.hstack(_qualification_columns(plan, frame, as_of))
+        results.append(VectorResult(ruleset, plan, frame, as_of, plan.year, data))
+    for depth in range(max((len(r.plan.levels) for r in results), default=0)):
+        batch = [(r, r.plan.levels[depth]) for r in results if depth < len(r.plan.levels)]
+        lazies = [_level_query(r.data.lazy(), level) for r, level in batch]
+        for (r, _level), data in zip(batch, pl.collect_all(lazies, engine="in-memory"), strict=True):
+            r.data = data
+        unsure = [
+            {item.code: r.data[f"{item.code}#s"].arg_true().to_list() for item in level if not item.unsupported}
+            for r, level in batch
+        ]
+        wanted = [(r, level, found) for (r, level), found in zip(batch, unsure, strict=True) if any(found.values())]
+        remaining: dict[int, dict[str, list[int]]] = {}
+        if wanted:
+            exact_values = _exact_values(shared, [(r, found) for r, _level, found in wanted])
+            pending = [_fraction_query(r, level, found, exact_values) for r, level, found in wanted]
+            for query, sub in zip(pending, pl.collect_all([q.lazy for q in pending], engine="in-memory"), strict=True):
+                query.apply(sub)
+                remaining[id(query.result)] = query.remaining
+        for (r, level), found in zip(batch, unsure, strict=True):
+            still = remaining.get(id(r), found)
+            data = r.data
+            for item in level:
+                rows = list(range(data.height)) if item.unsupported else still.get(item.code, [])
+                if rows:
+                    data = _exact_rows(r, item, data, rows)
+            r.data = data.drop([f"{item.code}#s" for item in level if not item.unsupported])
     finished = time.perf_counter()
-    result.timings = {"compile": compiled - started, "evaluate": finished - compiled}
-    return result
+    for r in results:
+        r.timings = {"compile": compiled - started, "evaluate": finished - compiled}
+    return results
 
 
-def _exact_fractions(
-    result: VectorResult,
-    level: list[ItemPlan],
-    data: pl.DataFrame,
-    unsure: dict[str, list[int]],
-    columns: Sequence[str],
-) -> tuple[pl.DataFrame, dict[str, list[int]]]:
-    """Re-evaluate the unsure rows of a level's items with exact fractions (Int128, vectorised over those rows
-    only); returns the frame with their results written in and, per item, the rows still unsure (for the
-    per-enterprise engine: values that are not exact decimals, compound and 高企 average growth)."""
-    plan = compile_plan(result.ruleset, columns, as_of=result.as_of, year=result.year, exact=True)
-    rows = sorted({row for found in unsure.values() for row in found})
-    position = {row: i for i, row in enumerate(rows)}
-    lazy = data[pl.Series(rows, dtype=pl.UInt32)].lazy()
-    for stage in plan.values.stages:
+def _level_query(lazy: pl.LazyFrame, level: list[ItemPlan]) -> pl.LazyFrame:
+    """The columns of a level's items (and each item's sensitivity `#s`) added to a frame."""
+    exprs, pre, pre2 = [], [], []
+    for item in level:
+        if item.unsupported:
+            continue
+        pre += [expr.alias(name) for name, expr in item.pre.items()]
+        pre2 += [expr.alias(name) for name, expr in item.pre2.items()]
+        exprs += [expr.alias(name) for name, expr in item.columns.items()]
+        exprs.append(item.sens.fill_null(False).alias(f"{item.code}#s"))
+    if pre:
+        lazy = lazy.with_columns(pre)
+    if pre2:
+        lazy = lazy.with_columns(pre2)
+    return lazy.with_columns(exprs) if exprs else lazy
+
+
+@dataclass(slots=True)
+class _FractionQuery:
+    """The unsure rows of a level's items, re-evaluated with exact fractions (Int128, vectorised over those rows
+    only): `lazy` computes them; `apply` writes the results in and leaves in `remaining`, per item, the rows still
+    unsure (for the per-enterprise engine: values that are not exact decimals, compound and 高企 average growth)."""
+
+    result: VectorResult
+    items: list[ItemPlan]
+    unsure: dict[str, list[int]]
+    position: dict[int, int]
+    lazy: pl.LazyFrame
+    remaining: dict[str, list[int]] = field(default_factory=dict)
+
+    def apply(self, sub: pl.DataFrame) -> None:
+        data = self.result.data
+        updates = []
+        self.remaining = dict(self.unsure)
+        for it in self.items:
+            wanted = self.unsure[it.code]
+            picks = pl.Series([self.position[row] for row in wanted], dtype=pl.UInt32)
+            for name in [*it.pre, *it.pre2, *it.columns]:
+                if name in data.columns:
+                    updates.append(data[name].scatter(wanted, sub[name][picks]).alias(name))
+            still = sub[f"{it.code}#s"][picks].to_list()
+            self.remaining[it.code] = [row for row, flag in zip(wanted, still, strict=True) if flag]
+        if updates:
+            self.result.data = data.with_columns(updates)
+
+
+def _exact_plan(result: VectorResult) -> Plan:
+    return compile_plan(result.ruleset, result.frame.data.columns, as_of=result.as_of, year=result.year, exact=True)
+
+
+def _exact_values(
+    shared: pl.DataFrame, wanted: list[tuple[VectorResult, dict[str, list[int]]]]
+) -> tuple[pl.DataFrame, dict[int, int]]:
+    """The exact values (fractions) of every rule set in `wanted`, computed once over the union of their unsure
+    rows (values are named after what they compute, so a value shared by rule sets is one column); with each
+    row's position in that frame."""
+    rows = sorted({row for _r, found in wanted for rows in found.values() for row in rows})
+    stages: list[dict[str, pl.Expr]] = []
+    for r, _found in wanted:
+        for depth, stage in enumerate(_exact_plan(r).values.stages):
+            if len(stages) <= depth:
+                stages.append({})
+            stages[depth].update(stage)
+    base = shared[pl.Series(rows, dtype=pl.UInt32)]
+    lazy = base.lazy()
+    for stage in stages:
         if stage:
             lazy = lazy.with_columns([expr.alias(name) for name, expr in stage.items()])
+    values = lazy.collect(engine="in-memory") if any(stages) else base
+    return values.drop(base.columns), {row: i for i, row in enumerate(rows)}
+
+
+def _fraction_query(
+    result: VectorResult,
+    level: list[ItemPlan],
+    unsure: dict[str, list[int]],
+    exact_values: tuple[pl.DataFrame, dict[int, int]],
+) -> _FractionQuery:
+    plan = _exact_plan(result)
+    rows = sorted({row for found in unsure.values() for row in found})
+    position = {row: i for i, row in enumerate(rows)}
+    values, where = exact_values
+    base = result.data[pl.Series(rows, dtype=pl.UInt32)]
+    extra = values[pl.Series([where[row] for row in rows], dtype=pl.UInt32)]
+    lazy = base.hstack(extra.drop([c for c in extra.columns if c in base.columns]).get_columns()).lazy()
     items = []
     for item in level:
         exact_item = plan.decision if item.kind == "decision" else plan.items.get(item.code)
@@ -603,23 +693,11 @@ def _exact_fractions(
     pre2 = [expr.alias(name) for it in items for name, expr in it.pre2.items()]
     if pre2:
         lazy = lazy.with_columns(pre2)
-    sub = lazy.with_columns(
+    lazy = lazy.with_columns(
         [expr.alias(name) for it in items for name, expr in it.columns.items()]
         + [it.sens.fill_null(False).alias(f"{it.code}#s") for it in items]
-    ).collect(engine="in-memory")
-    updates = []
-    remaining = dict(unsure)
-    for it in items:
-        wanted = unsure[it.code]
-        picks = pl.Series([position[row] for row in wanted], dtype=pl.UInt32)
-        for name in [*it.pre, *it.pre2, *it.columns]:
-            if name in data.columns:
-                updates.append(data[name].scatter(wanted, sub[name][picks]).alias(name))
-        still = sub[f"{it.code}#s"][picks].to_list()
-        remaining[it.code] = [row for row, flag in zip(wanted, still, strict=True) if flag]
-    if updates:
-        data = data.with_columns(updates)
-    return data, remaining
+    )
+    return _FractionQuery(result, items, unsure, position, lazy)
 
 
 def _exact_rows(result: VectorResult, item: ItemPlan, data: pl.DataFrame, rows: list[int]) -> pl.DataFrame:

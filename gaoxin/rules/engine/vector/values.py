@@ -10,6 +10,7 @@ line; the test suite checks both ways agree on thousands of generated enterprise
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -197,6 +198,20 @@ def _rat_fits(r: Rat | None) -> Rat | None:
     return r if r is not None and r.n_digits <= RAT_DIGITS and r.d_digits <= RAT_DIGITS else None
 
 
+def _content_name(v: VVal) -> str:
+    digest = hashlib.blake2b(digest_size=10)
+    parts: list[pl.Expr | int | None] = [v.num, v.err, v.sens]
+    if v.rat is not None:
+        parts += [v.rat.n, v.rat.d, v.rat.n_digits, v.rat.d_digits]
+    for part in parts:
+        if isinstance(part, pl.Expr):
+            digest.update(part.meta.serialize())
+        else:
+            digest.update(repr(part).encode())
+        digest.update(b"\x00")
+    return f"v{digest.hexdigest()}"
+
+
 class ValueCompiler:
     """Compiles value nodes for one frame, as-of date and reference year; shares the missing-item registry of the
     rule set. Computed parts (number, error, sensitivity, exact fraction) become columns stage by stage, so a value
@@ -249,18 +264,23 @@ class ValueCompiler:
         key = (id(node), year)
         found = self._cache.get(key)
         if found is None:
-            found = self._cache[key] = self._materialise(self._value(node, year), f"v{len(self._cache)}")
+            found = self._cache[key] = self._materialise(self._value(node, year))
         return found
 
-    def _materialise(self, v: VVal, name: str) -> VVal:
+    def _materialise(self, v: VVal) -> VVal:
         """The parts decisions read (number, error, sensitivity, fraction) become columns of stage `depth`; what
-        is only read for sentences (missing items, undefined case, period) stays an expression."""
+        is only read for sentences (missing items, undefined case, period) stays an expression.
+
+        The columns are named after what they compute (a digest of the expressions, whose inputs are facts and
+        columns named the same way), so the same value in two rule sets is the same column: evaluated side by side
+        (`evaluate_batch`), it is computed once."""
         stage_index = v.depth - 1
         while len(self.stages) <= stage_index:
             self.stages.append({})
         stage = self.stages[stage_index]
         if not self.exact:
             v.rat = None
+        name = _content_name(v)
 
         def put(suffix: str, expr: pl.Expr) -> pl.Expr:
             if expr.meta.is_column() or expr.meta.is_literal():
