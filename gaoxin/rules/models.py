@@ -71,9 +71,16 @@ class EnterpriseResult(models.Model):
     # No single-column indexes: the unique (ruleset, enterprise) — also an enterprise's results: one seek per version
     # in force — and the list index (ruleset, result, failed) serve every lookup. A run writes its rows in the order
     # of both (by version, then enterprise), so each is appended to, never inserted into at random: millions of rows
-    # per run.
+    # per run. No foreign-key constraints in the database either: these rows are derived (every run replaces them
+    # from the enterprises and versions it has just read), and checking two keys for each of millions of rows was
+    # a third of a run's time; deleting an enterprise or a version still deletes its results (Django cascades).
     ruleset = models.ForeignKey(
-        RuleSetVersion, verbose_name=_("规则集版本"), on_delete=models.CASCADE, related_name="results", db_index=False
+        RuleSetVersion,
+        verbose_name=_("规则集版本"),
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_index=False,
+        db_constraint=False,
     )
     enterprise = models.ForeignKey(
         "registry.Enterprise",
@@ -81,6 +88,7 @@ class EnterpriseResult(models.Model):
         on_delete=models.CASCADE,
         related_name="rule_results",
         db_index=False,
+        db_constraint=False,
     )
     result = models.CharField(_("结论"), max_length=10)  # pass / fail / unknown
     score = models.DecimalField(_("得分"), max_digits=8, decimal_places=2, null=True, blank=True)
