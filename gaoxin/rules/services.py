@@ -173,7 +173,6 @@ def _vector_rows(version: RuleSetVersion, result: VectorResult, ids: pl.Series, 
     """The stored form of a vectorised evaluation, computed in Polars for every enterprise at once (rows the floats
     could not decide were taken exactly by the engine and written into the frame)."""
     ruleset = result.ruleset
-    criteria = [code for code in result.codes if result.plan.items[code].kind != "score"]
     data = result.data
     no_score = pl.lit(None, dtype=pl.Float64)
     if ruleset.score is not None:
@@ -181,12 +180,7 @@ def _vector_rows(version: RuleSetVersion, result: VectorResult, ids: pl.Series, 
         hi = (pl.col(f"{ruleset.score.code}#hi") / POINT_SCALE).round(2)
     else:
         lo = hi = no_score
-
-    def count(code: int) -> pl.Expr:
-        return pl.sum_horizontal([(pl.col(f"{c}#o") == code).cast(pl.Int32) for c in criteria] or [pl.lit(0)])
-
-    # Each item's outcome code (0 fail, 1 unknown, 2 pass) as one digit, the digits turned into letters at once.
-    digits = pl.concat_str([pl.col(f"{c}#o").cast(pl.String) for c in result.codes])
+    items, failed, unknown = _item_columns(result)
     return data.select(
         pl.lit(version.pk, dtype=pl.Int64).alias("ruleset_id"),
         ids,
@@ -194,11 +188,48 @@ def _vector_rows(version: RuleSetVersion, result: VectorResult, ids: pl.Series, 
         pl.when(lo == hi).then(lo).alias("score"),
         lo.alias("score_min"),
         hi.alias("score_max"),
-        count(FAIL).alias("failed"),
-        count(UNKNOWN).alias("unknown"),
-        digits.str.replace_many(DIGIT_LETTER).alias("items") if result.codes else pl.lit("").alias("items"),
+        failed.alias("failed"),
+        unknown.alias("unknown"),
+        items.alias("items"),
         pl.lit(result.validity.value).alias("validity"),
         digests,
+    )
+
+
+#: item outcomes packed into one integer (base 3) fit an unsigned 64-bit integer up to this many items
+PACKED_ITEMS = 40
+
+
+def _item_columns(result: VectorResult) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """Per enterprise: every item's letter (p/f/u, in rule order) and the number of failed and unknown criteria
+    (score items left out of the counts). Enterprises share few patterns of outcomes: each row's pattern is packed
+    into one integer, and the letters and counts are written once per distinct pattern."""
+    codes = result.codes
+    if not codes:
+        return pl.lit(""), pl.lit(0, dtype=pl.Int32), pl.lit(0, dtype=pl.Int32)
+    criterion = [result.plan.items[code].kind != "score" for code in codes]
+    if len(codes) > PACKED_ITEMS:
+        digits = pl.concat_str([pl.col(f"{c}#o").cast(pl.String) for c in codes])
+        criteria = [code for code, crit in zip(codes, criterion, strict=True) if crit]
+
+        def count(outcome: int) -> pl.Expr:
+            found = [(pl.col(f"{c}#o") == outcome).cast(pl.Int32) for c in criteria]
+            return pl.sum_horizontal(found or [pl.lit(0, dtype=pl.Int32)])
+
+        return digits.str.replace_many(DIGIT_LETTER), count(FAIL), count(UNKNOWN)
+    packed = pl.sum_horizontal([pl.col(f"{c}#o").cast(pl.UInt64) * (3**i) for i, c in enumerate(codes)])
+    letters: dict[int, str] = {}
+    failed: dict[int, int] = {}
+    unknown: dict[int, int] = {}
+    for key in result.data.select(packed.unique().alias("k"))["k"].to_list():
+        outcomes = [key // 3**i % 3 for i in range(len(codes))]
+        letters[key] = "".join(DIGIT_LETTER[str(o)] for o in outcomes)
+        failed[key] = sum(1 for o, crit in zip(outcomes, criterion, strict=True) if crit and o == FAIL)
+        unknown[key] = sum(1 for o, crit in zip(outcomes, criterion, strict=True) if crit and o == UNKNOWN)
+    return (
+        packed.replace_strict(letters, return_dtype=pl.String),
+        packed.replace_strict(failed, return_dtype=pl.Int32),
+        packed.replace_strict(unknown, return_dtype=pl.Int32),
     )
 
 

@@ -264,6 +264,10 @@ def test_vectorised_and_per_enterprise_registry_runs_store_the_same_results(monk
     vectorised = stored()
     assert len(per_enterprise) == 40 * 7
     assert vectorised == per_enterprise
+    # Item letters and counts written once per distinct pattern of outcomes, or for every row: the same.
+    monkeypatch.setattr(services, "PACKED_ITEMS", 0)
+    services.evaluate_registry(trigger="向量化（逐行写出逐项结果）", as_of=AS_OF)
+    assert stored() == per_enterprise
     assert {v[0] for v in vectorised.values()} >= {"pass", "fail", "unknown"}
     assert {v[9] for v in vectorised.values()} == {AS_OF}
     # Written in bulk (COPY on PostgreSQL): the run's time, a score with its decimals, nulls as nulls.
@@ -289,6 +293,7 @@ def test_registry_frame_holds_the_same_facts_as_the_documents() -> None:
     annual(a, 2024, revenue="1234.5678", rd_expense="0.0001", staff=140)
     annual(a, 2025, revenue="98765432.1234", hightech_revenue="3.3")
     annual(b, 2025, revenue=1500)
+    annual(b, 2024, revenue="99999999999.9999", total_assets="0.5")  # 15 significant digits: the frame's promise
     ids, frame, versions = registry_frame()
     documents = facts_documents([a, b, c])
     assert ids == sorted([a.pk, b.pk, c.pk])
