@@ -196,20 +196,33 @@ def print_rules(result: dict[str, Any]) -> None:
 
 
 def run_registry(enterprises: int, fund_items: int, seed: int) -> dict[str, Any]:
-    """The platform's job and pages over the same generated enterprises (its own process and scratch database)."""
+    """The platform's job and pages over the same generated enterprises (its own process and scratch database):
+    on SQLite, then on PostgreSQL when a throwaway server can be started (scripts/with-postgres.sh)."""
+    import os
+    import shutil
     import subprocess
     import tempfile
 
-    from common import PYTHON, django_env
+    from common import PYTHON, WITH_POSTGRES, django_env
 
-    print("▶ 全库评估任务：临时 SQLite 库写入同样的企业和年度数据，运行 evaluate_registry 并测企业画像页 …", flush=True)
-    with tempfile.TemporaryDirectory(prefix="gaoxin-bench-") as tmp:
-        out = Path(tmp) / "registry.json"
-        command = [PYTHON, str(ROOT / "bench" / "rules_registry_bench.py"), "--enterprises", str(enterprises)]
-        command += ["--fund-items", str(fund_items), "--seed", str(seed), "--out", str(out)]
-        subprocess.run(command, cwd=ROOT, env=django_env(), check=True)
-        found: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
-        return found
+    databases = ["sqlite"]
+    if shutil.which("runuser") or os.geteuid() != 0:
+        databases.append("postgresql")
+    found: dict[str, Any] = {}
+    for database in databases:
+        print(f"▶ 全库评估任务（{database}）：写入同样的企业和年度数据，运行评估任务并测企业画像页 …", flush=True)
+        with tempfile.TemporaryDirectory(prefix="gaoxin-bench-") as tmp:
+            out = Path(tmp) / "registry.json"
+            command = [PYTHON, str(ROOT / "bench" / "rules_registry_bench.py"), "--enterprises", str(enterprises)]
+            command += ["--fund-items", str(fund_items), "--seed", str(seed), "--out", str(out)]
+            command += ["--database", database]
+            env = django_env()
+            if database == "postgresql":
+                env.pop("DATABASE_URL", None)  # with-postgres.sh sets it
+                command = [str(WITH_POSTGRES), *command]
+            subprocess.run(command, cwd=ROOT, env=env, check=True)
+            found[database] = json.loads(out.read_text(encoding="utf-8"))
+    return found
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -21,7 +21,8 @@
     by later runs.
 
 (d) registry-wide rules evaluation — bench/rules_bench.py: 50,000 generated enterprises × the shipped rule sets and
-    50 generated fund-item rule sets, vectorised and per enterprise (no database). `--only rules` runs only this.
+    50 generated fund-item rule sets, vectorised and per enterprise (no database); then the platform's whole job and
+    the profile page (bench/rules_registry_bench.py) on SQLite and on PostgreSQL. `--only rules` runs only this.
 
 (e) enterprise service scoreboard — bench/service_bench.py: a year of 20,000 appeals across 30 departments in a
     scratch SQLite file; the scoreboard selector, the scoreboard page and the overdue notice page as a leader, 30 runs
