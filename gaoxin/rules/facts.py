@@ -134,14 +134,17 @@ def registry_frame(enterprise_ids: Sequence[int] | None = None) -> tuple[list[in
         pl.col("above").alias(flag_column("is_above_scale")),
     )
     if facts.height:
-        numbers = (
-            facts.join(keys, on="pk")
-            .select("row", pl.format("{}@{}", "name", "year").alias("column"), "value")
-            .pivot(on="column", index="row", values="value", aggregate_function="first")
-        )
-        numbers = numbers.select("row", *sorted(c for c in numbers.columns if c != "row"))
-        wide = wide.join(numbers, on="row", how="left")
-    data = wide.sort("row").drop("row")
+        # One column per fact and year, each value put at its enterprise's row (a fact is unique per enterprise
+        # and year): cheaper than a pivot.
+        long = facts.join(keys, on="pk").select("row", pl.format("{}@{}", "name", "year").alias("column"), "value")
+        columns = {
+            name: pl.repeat(None, base.height, dtype=pl.Float64, eager=True)  # scatter writes in place: one each
+            .scatter(part["row"], part["value"])
+            .alias(name)
+            for (name,), part in long.partition_by("column", as_dict=True).items()
+        }
+        wide = wide.hstack([columns[name] for name in sorted(columns)])
+    data = wide.drop("row")
     quals = _qualifications(keys, ids if enterprise_ids is not None else None)
     frame = EnterpriseFrame(data, quals, None)
     return ids, frame, _versions(frame)

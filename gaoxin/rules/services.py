@@ -126,7 +126,7 @@ RESULT_LETTER = {"pass": "p", "fail": "f", "unknown": "u"}
 LETTER_RESULT = {letter: result for result, letter in RESULT_LETTER.items()}
 #: the vectorised engine's outcome codes
 CODE_RESULT = {FAIL: "fail", UNKNOWN: "unknown", PASS: "pass"}
-DIGIT_LETTER = {str(code): RESULT_LETTER[result] for code, result in CODE_RESULT.items()}
+DIGIT_LETTER_CODE = {code: RESULT_LETTER[result] for code, result in CODE_RESULT.items()}
 
 
 def _counts(evaluation: Evaluation) -> tuple[int, int]:
@@ -173,68 +173,64 @@ def _vector_rows(version: RuleSetVersion, result: VectorResult, ids: pl.Series, 
     """The stored form of a vectorised evaluation, computed in Polars for every enterprise at once (rows the floats
     could not decide were taken exactly by the engine and written into the frame)."""
     ruleset = result.ruleset
-    data = result.data
     no_score = pl.lit(None, dtype=pl.Float64)
     if ruleset.score is not None:
         lo = (pl.col(f"{ruleset.score.code}#lo") / POINT_SCALE).round(2)
         hi = (pl.col(f"{ruleset.score.code}#hi") / POINT_SCALE).round(2)
     else:
         lo = hi = no_score
-    items, failed, unknown = _item_columns(result)
-    return data.select(
+    rows = result.data.select(
         pl.lit(version.pk, dtype=pl.Int64).alias("ruleset_id"),
         ids,
         pl.col(f"{DECISION}#o").replace_strict(CODE_RESULT, return_dtype=pl.String).alias("result"),
         pl.when(lo == hi).then(lo).alias("score"),
         lo.alias("score_min"),
         hi.alias("score_max"),
-        failed.alias("failed"),
-        unknown.alias("unknown"),
-        items.alias("items"),
-        pl.lit(result.validity.value).alias("validity"),
-        digests,
+        *_item_outcomes(result),
     )
+    return _with_item_columns(rows, result).with_columns(pl.lit(result.validity.value).alias("validity"), digests)
 
 
 #: item outcomes packed into one integer (base 3) fit an unsigned 64-bit integer up to this many items
 PACKED_ITEMS = 40
 
 
-def _item_columns(result: VectorResult) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+def _item_outcomes(result: VectorResult) -> list[pl.Expr]:
+    """Every item's outcome code (0 fail, 1 unknown, 2 pass), packed into one integer `pattern` (base 3, item k
+    the k-th digit) when the rule set has at most `PACKED_ITEMS` items, else as columns `#0`, `#1` …"""
+    outcomes = [pl.col(f"{code}#o").cast(pl.UInt64) for code in result.codes]
+    if len(outcomes) > PACKED_ITEMS:
+        return [o.alias(f"#{k}") for k, o in enumerate(outcomes)]
+    packed = [o * 3**k for k, o in enumerate(outcomes)] or [pl.lit(0, dtype=pl.UInt64)]
+    return [pl.sum_horizontal(packed).alias("pattern")]
+
+
+def _with_item_columns(rows: pl.DataFrame, result: VectorResult) -> pl.DataFrame:
     """Per enterprise: every item's letter (p/f/u, in rule order) and the number of failed and unknown criteria
-    (score items left out of the counts). Enterprises share few patterns of outcomes: each row's pattern is packed
-    into one integer, and the letters and counts are written once per distinct pattern."""
-    codes = result.codes
-    if not codes:
-        return pl.lit(""), pl.lit(0, dtype=pl.Int32), pl.lit(0, dtype=pl.Int32)
-    criterion = [result.plan.items[code].kind != "score" for code in codes]
-    if len(codes) > PACKED_ITEMS:
-        digits = pl.concat_str([pl.col(f"{c}#o").cast(pl.String) for c in codes])
-        criteria = [code for code, crit in zip(codes, criterion, strict=True) if crit]
-
-        def count(outcome: int) -> pl.Expr:
-            found = [(pl.col(f"{c}#o") == outcome).cast(pl.Int32) for c in criteria]
-            return pl.sum_horizontal(found or [pl.lit(0, dtype=pl.Int32)])
-
-        return digits.str.replace_many(DIGIT_LETTER), count(FAIL), count(UNKNOWN)
-    packed = pl.sum_horizontal([pl.col(f"{c}#o").cast(pl.UInt64) * (3**i) for i, c in enumerate(codes)])
-    letters: dict[int, str] = {}
-    failed: dict[int, int] = {}
-    unknown: dict[int, int] = {}
-    for key in result.data.select(packed.unique().alias("k"))["k"].to_list():
-        outcomes = [key // 3**i % 3 for i in range(len(codes))]
-        letters[key] = "".join(DIGIT_LETTER[str(o)] for o in outcomes)
-        failed[key] = sum(1 for o, crit in zip(outcomes, criterion, strict=True) if crit and o == FAIL)
-        unknown[key] = sum(1 for o, crit in zip(outcomes, criterion, strict=True) if crit and o == UNKNOWN)
-    return (
-        packed.replace_strict(letters, return_dtype=pl.String),
-        packed.replace_strict(failed, return_dtype=pl.Int32),
-        packed.replace_strict(unknown, return_dtype=pl.Int32),
+    (score items left out of the counts). Enterprises share patterns of outcomes, so with a packed pattern the
+    letters and counts are written once per distinct pattern and joined back."""
+    criterion = [result.plan.items[code].kind != "score" for code in result.codes]
+    packed = "pattern" in rows.columns
+    source = rows.select(pl.col("pattern").unique()) if packed else rows
+    digits = [pl.col("pattern") // 3**k % 3 if packed else pl.col(f"#{k}") for k in range(len(result.codes))]
+    letters = [d.replace_strict(DIGIT_LETTER_CODE, return_dtype=pl.String) for d in digits]
+    table = source.with_columns(
+        (pl.concat_str(letters) if letters else pl.lit("")).alias("items"),
+        _count([d for d, crit in zip(digits, criterion, strict=True) if crit], FAIL).alias("failed"),
+        _count([d for d, crit in zip(digits, criterion, strict=True) if crit], UNKNOWN).alias("unknown"),
     )
+    if not packed:
+        return table.drop([f"#{k}" for k in range(len(result.codes))])
+    return rows.join(table, on="pattern", how="left", maintain_order="left").drop("pattern")
+
+
+def _count(digits: list[pl.Expr], outcome: int) -> pl.Expr:
+    return pl.sum_horizontal([(d == outcome).cast(pl.Int32) for d in digits] or [pl.lit(0, dtype=pl.Int32)])
 
 
 def _store(frames: list[pl.DataFrame], as_of: dt.date, now: dt.datetime) -> int:
-    """Insert the results (one multi-row statement per batch; no model instances: millions of rows)."""
+    """Insert the results (COPY on PostgreSQL, batches of one prepared INSERT elsewhere; no model instances:
+    millions of rows)."""
     from django.db import connection
 
     table = EnterpriseResult._meta.db_table
@@ -259,8 +255,10 @@ def _store(frames: list[pl.DataFrame], as_of: dt.date, now: dt.datetime) -> int:
             return values.height
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA cache_size = -131072")  # 128 MB of page cache for this connection's big writes
-        for start in range(0, values.height, 20_000):
-            cursor.executemany(sql, values.slice(start, 20_000).rows())
+        for start in range(0, values.height, 50_000):
+            batch = values.slice(start, 50_000)
+            # Rows zipped from whole columns: a third of the time of building them row by row.
+            cursor.executemany(sql, list(zip(*(batch.get_column(c).to_list() for c in RESULT_COLUMNS), strict=True)))
     return values.height
 
 
