@@ -134,20 +134,34 @@ def registry_frame(enterprise_ids: Sequence[int] | None = None) -> tuple[list[in
         pl.col("above").alias(flag_column("is_above_scale")),
     )
     if facts.height:
-        # One column per fact and year, each value put at its enterprise's row (a fact is unique per enterprise
-        # and year): cheaper than a pivot.
         long = facts.join(keys, on="pk").select("row", pl.format("{}@{}", "name", "year").alias("column"), "value")
-        columns = {
-            name: pl.repeat(None, base.height, dtype=pl.Float64, eager=True)  # scatter writes in place: one each
-            .scatter(part["row"], part["value"])
-            .alias(name)
-            for (name,), part in long.partition_by("column", as_dict=True).items()
-        }
-        wide = wide.hstack([columns[name] for name in sorted(columns)])
+        wide = wide.hstack(_fact_columns(long, base.height))
     data = wide.drop("row")
     quals = _qualifications(keys, ids if enterprise_ids is not None else None)
     frame = EnterpriseFrame(data, quals, None)
     return ids, frame, _versions(frame)
+
+
+#: from this many enterprises on, the facts' columns are built by scattering each one's values (a pivot costs 0.4 s
+#: more for the registry; scattering costs 15 ms more for the handful of enterprises of a page)
+SCATTER_MIN_ENTERPRISES = 1000
+
+
+def _fact_columns(long: pl.DataFrame, height: int) -> list[pl.Series]:
+    """One column per fact and year (`name@year`, in name order) from the rows (row, column, value); a fact is
+    unique per enterprise and year."""
+    if height < SCATTER_MIN_ENTERPRISES:
+        wide = long.pivot(on="column", index="row", values="value", aggregate_function="first")
+        positions = pl.DataFrame({"row": pl.int_range(height, dtype=pl.UInt32, eager=True)})
+        wide = positions.join(wide, on="row", how="left", maintain_order="left")
+        return [wide[name] for name in sorted(c for c in wide.columns if c != "row")]
+    columns = {
+        name: pl.repeat(None, height, dtype=pl.Float64, eager=True)  # scatter writes in place: a new one each
+        .scatter(part["row"], part["value"])
+        .alias(name)
+        for (name,), part in long.partition_by("column", as_dict=True).items()
+    }
+    return [columns[name] for name in sorted(columns)]
 
 
 def _annual_facts(ids: list[int] | None) -> pl.DataFrame:

@@ -257,7 +257,7 @@ def _store(frames: list[pl.DataFrame], as_of: dt.date, now: dt.datetime) -> int:
             cursor.execute("PRAGMA cache_size = -131072")  # 128 MB of page cache for this connection's big writes
         for start in range(0, values.height, 50_000):
             batch = values.slice(start, 50_000)
-            # Rows zipped from whole columns: a third of the time of building them row by row.
+            # Rows zipped from whole columns: ~40% faster than converting them row by row.
             cursor.executemany(sql, list(zip(*(batch.get_column(c).to_list() for c in RESULT_COLUMNS), strict=True)))
     return values.height
 

@@ -276,10 +276,11 @@ def test_vectorised_and_per_enterprise_registry_runs_store_the_same_results(monk
     assert EnterpriseResult.objects.filter(score__isnull=False).exclude(score=models.F("score_min")).count() == 0
 
 
-def test_registry_frame_holds_the_same_facts_as_the_documents() -> None:
+def test_registry_frame_holds_the_same_facts_as_the_documents(monkeypatch: pytest.MonkeyPatch) -> None:
     """The registry-wide run reads the facts in bulk into a frame; each row gives back exactly the facts of
     `facts_documents` (decimals included), and an enterprise's facts version is the same whether it is read alone
     or with the whole registry."""
+    from gaoxin.rules import facts as facts_module
     from gaoxin.rules.engine.facts import as_facts
     from gaoxin.rules.facts import registry_frame
 
@@ -299,6 +300,10 @@ def test_registry_frame_holds_the_same_facts_as_the_documents() -> None:
     assert ids == sorted([a.pk, b.pk, c.pk])
     for row, pk in enumerate(ids):
         assert frame.facts_at(row) == as_facts(documents[pk])
+    # Many enterprises build the facts' columns another way (scattering values instead of a pivot): the same frame.
+    monkeypatch.setattr(facts_module, "SCATTER_MIN_ENTERPRISES", 0)
+    assert registry_frame()[1].data.equals(frame.data)
+    monkeypatch.undo()
     alone = {pk: registry_frame([pk])[2][0] for pk in ids}
     assert alone == dict(zip(ids, versions, strict=True))
     assert len(set(versions)) == 3
