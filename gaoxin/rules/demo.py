@@ -42,6 +42,14 @@ def seed_annual_facts(*, today: dt.date, seed: int) -> DemoFactsResult:
         Qualification.objects.filter(qtype__code="hnte", valid_until__gte=today).values_list("enterprise_id", flat=True)
     )
     existing = set(AnnualFact.objects.values_list("enterprise_id", "year", "name"))
+    # 营业收入 already seeded (the monitoring demo's small firms): the other figures are sized on it, so that shares
+    # such as 高新技术产品收入占比 stay below 100%.
+    known_revenue = {
+        (pk, year): float(value)
+        for pk, year, value in AnnualFact.objects.filter(name="revenue", year__in=years).values_list(
+            "enterprise_id", "year", "value"
+        )
+    }
     rows: list[AnnualFact] = []
     enterprises = Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE).values_list("pk", "is_above_scale")
     count = 0
@@ -59,8 +67,16 @@ def seed_annual_facts(*, today: dt.date, seed: int) -> DemoFactsResult:
         equity_ratio = rng.uniform(0.3, 0.7)
         ip1 = rng.randint(1, 8) if holder else (rng.randint(0, 3) if rng.random() < 0.4 else 0)
         ip2 = rng.randint(3, 30) if holder else rng.randint(0, 8)
-        for i, year in enumerate(years):
-            size = revenue / (1 + growth) ** (len(years) - 1 - i)
+        sizes: dict[int, float] = {}
+        for i, year in reversed(list(enumerate(years))):
+            if (pk, year) in known_revenue:
+                sizes[year] = known_revenue[(pk, year)]
+            elif year + 1 in sizes:
+                sizes[year] = sizes[year + 1] / (1 + growth)
+            else:
+                sizes[year] = revenue / (1 + growth) ** (len(years) - 1 - i)
+        for year in years:
+            size = sizes[year]
             figures = {
                 "revenue": size,
                 "main_business_revenue": size * rng.uniform(0.9, 0.99),

@@ -173,6 +173,16 @@ def test_seed_writes_structure_enterprises_and_one_user_per_role() -> None:
     assert binding.user.enterprise is None
     assert binding.enterprise.park.code == demo.DEMO_PARK
 
+    # The yearly figures of the monitoring and the rules demos agree: shares of 营业收入 stay below 100%.
+    from gaoxin.indicators.models import AnnualFact
+
+    figures: dict[tuple[int, int], dict[str, float]] = {}
+    for pk, year, name, value in AnnualFact.objects.values_list("enterprise_id", "year", "name", "value"):
+        figures.setdefault((pk, year), {})[name] = float(value)
+    shares = [(y["hightech_revenue"], y["rd_expense"], y["revenue"]) for y in figures.values() if "rd_expense" in y]
+    assert len(shares) > 1000
+    assert all(hightech <= revenue and rd <= revenue for hightech, rd, revenue in shares)
+
 
 @pytest.mark.django_db
 def test_if_empty_leaves_a_registry_with_data_alone() -> None:
