@@ -30,6 +30,7 @@ from gaoxin.core import audit
 from gaoxin.core.display import money_yuan
 from gaoxin.core.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationFailed
 from gaoxin.core.models import AuditAction
+from gaoxin.core.numbering import last_serial, next_number
 from gaoxin.core.permissions import require
 from gaoxin.notifications.services import notify
 from gaoxin.policy import amounts, matching, permissions, selectors, workflow
@@ -526,16 +527,12 @@ def fund_item_set_status(*, actor: Any, item: FundItem, status: str) -> FundItem
 # --- applications: the enterprise's side ----------------------------------------------------------------------------
 
 
+#: 受理编号 ZC<year><serial>: digits of the serial
+APPLICATION_SERIAL_DIGITS = 6
+
+
 def _next_number(year: int) -> str:
-    prefix = f"ZC{year}"
-    last = (
-        Application.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    serial = int(last[len(prefix) :]) + 1 if last else 1
-    return f"{prefix}{serial:06d}"
+    return next_number(Application.objects.all(), f"ZC{year}", APPLICATION_SERIAL_DIGITS)
 
 
 def _create_application(**fields: Any) -> Application:
@@ -1365,15 +1362,7 @@ def notice_close(*, actor: Any, notice: PublicNotice, today: dt.date | None = No
 
 
 def _next_batch_number(year: int) -> str:
-    prefix = f"BF{year}"
-    last = (
-        DisbursementBatch.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    serial = int(last[len(prefix) :]) + 1 if last else 1
-    return f"{prefix}{serial:04d}"
+    return next_number(DisbursementBatch.objects.all(), f"BF{year}", 4)
 
 
 @transaction.atomic
@@ -1511,13 +1500,7 @@ def _generate(actor: Any, item: FundItem, today: dt.date) -> OfferRun:
     run = OfferRun(kept=len(taken))
     year = timezone.localdate().year
     prefix = f"ZC{year}"
-    last = (
-        Application.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    serial = int(last[len(prefix) :]) if last else 0
+    serial = last_serial(Application.objects.all(), prefix)
     names = dict(Enterprise.objects.filter(pk__in=fresh).values_list("pk", "name"))
     rows = []
     chunk = 2000
@@ -1531,7 +1514,7 @@ def _generate(actor: Any, item: FundItem, today: dt.date) -> OfferRun:
             serial += 1
             rows.append(
                 Application(
-                    number=f"{prefix}{serial:06d}",
+                    number=f"{prefix}{serial:0{APPLICATION_SERIAL_DIGITS}d}",
                     fund_item=item,
                     enterprise_id=pk,
                     channel=Channel.OFFER,

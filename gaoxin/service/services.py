@@ -24,6 +24,7 @@ from gaoxin.accounts.roles import Role
 from gaoxin.core import audit
 from gaoxin.core.errors import Conflict, NotFound, ValidationFailed
 from gaoxin.core.models import AuditAction
+from gaoxin.core.numbering import next_number
 from gaoxin.core.permissions import require
 from gaoxin.notifications.services import notify
 from gaoxin.registry.models import Department, Enterprise
@@ -128,10 +129,7 @@ def _tell_staff(users: Iterable[User], appeal: Appeal, title: str, body: str, ki
 
 
 def _next_number(year: int) -> str:
-    prefix = f"SQ{year}"
-    last = Appeal.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
-    serial = int(last[len(prefix) :]) + 1 if last else 1
-    return f"{prefix}{serial:05d}"
+    return next_number(Appeal.objects.all(), f"SQ{year}", 5)
 
 
 def _check_text(title: str, content: str) -> tuple[str, str]:
