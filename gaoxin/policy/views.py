@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gaoxin.accounts.roles import Role
+from gaoxin.core.actions import perform
 from gaoxin.core.errors import DomainError, NotFound
 from gaoxin.core.excel import xlsx_response
 from gaoxin.core.forms import attach_error
@@ -30,13 +31,7 @@ from gaoxin.service.attachments import ACCEPT
 
 
 def _back(request: AuthedRequest, target: str, pk: int | None, action: Callable[[], Any], done: str) -> HttpResponse:
-    try:
-        action()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect(target, pk=pk) if pk is not None else redirect(target)
+    return perform(request, action, done, target, **({"pk": pk} if pk is not None else {}))
 
 
 # --- policies -------------------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gaoxin.core import display
+from gaoxin.core.actions import perform
 from gaoxin.core.errors import DomainError, PermissionDenied
 from gaoxin.core.excel import table_xlsx, xlsx_response
 from gaoxin.core.forms import attach_error
@@ -146,13 +147,7 @@ def appeal_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _act(request: AuthedRequest, pk: int, action: Callable[[], Any], done: str) -> HttpResponse:
-    try:
-        action()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect("service:appeal_detail", pk=pk)
+    return perform(request, action, done, "service:appeal_detail", pk=pk)
 
 
 @login_required
