@@ -599,18 +599,17 @@ def evaluate_batch(
 
 def _level_query(lazy: pl.LazyFrame, level: list[ItemPlan]) -> pl.LazyFrame:
     """The columns of a level's items (and each item's sensitivity `#s`) added to a frame."""
-    exprs, pre, pre2 = [], [], []
-    for item in level:
-        if item.unsupported:
-            continue
-        pre += [expr.alias(name) for name, expr in item.pre.items()]
-        pre2 += [expr.alias(name) for name, expr in item.pre2.items()]
-        exprs += [expr.alias(name) for name, expr in item.columns.items()]
-        exprs.append(item.sens.fill_null(False).alias(f"{item.code}#s"))
-    if pre:
-        lazy = lazy.with_columns(pre)
-    if pre2:
-        lazy = lazy.with_columns(pre2)
+    return _with_items(lazy, [item for item in level if not item.unsupported])
+
+
+def _with_items(lazy: pl.LazyFrame, items: list[ItemPlan]) -> pl.LazyFrame:
+    """The items' staged columns, then their columns and sensitivity `#s`, added to a frame."""
+    for depth in range(max((len(item.stages) for item in items), default=0)):
+        lazy = lazy.with_columns(
+            [expr.alias(name) for item in items if depth < len(item.stages) for name, expr in item.stages[depth].items()]
+        )
+    exprs = [expr.alias(name) for item in items for name, expr in item.columns.items()]
+    exprs += [item.sens.fill_null(False).alias(f"{item.code}#s") for item in items]
     return lazy.with_columns(exprs) if exprs else lazy
 
 
@@ -634,7 +633,7 @@ class _FractionQuery:
         for it in self.items:
             wanted = self.unsure[it.code]
             picks = pl.Series([self.position[row] for row in wanted], dtype=pl.UInt32)
-            for name in [*it.pre, *it.pre2, *it.columns]:
+            for name in [*(name for stage in it.stages for name in stage), *it.columns]:
                 if name in data.columns:
                     updates.append(data[name].scatter(wanted, sub[name][picks]).alias(name))
             still = sub[f"{it.code}#s"][picks].to_list()
@@ -687,16 +686,7 @@ def _fraction_query(
         exact_item = plan.decision if item.kind == "decision" else plan.items.get(item.code)
         if unsure.get(item.code) and exact_item is not None and not exact_item.unsupported:
             items.append(exact_item)
-    pre = [expr.alias(name) for it in items for name, expr in it.pre.items()]
-    if pre:
-        lazy = lazy.with_columns(pre)
-    pre2 = [expr.alias(name) for it in items for name, expr in it.pre2.items()]
-    if pre2:
-        lazy = lazy.with_columns(pre2)
-    lazy = lazy.with_columns(
-        [expr.alias(name) for it in items for name, expr in it.columns.items()]
-        + [it.sens.fill_null(False).alias(f"{it.code}#s") for it in items]
-    )
+    lazy = _with_items(lazy, items)
     return _FractionQuery(result, items, unsure, position, lazy)
 
 

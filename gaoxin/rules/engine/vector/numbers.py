@@ -58,6 +58,17 @@ def near(x: pl.Expr, err: pl.Expr | None, edge: Decimal | float) -> pl.Expr:
     return ((err > 0) & ((x - e).abs() <= tol(err, x, e))).fill_null(False)
 
 
+def near_any(x: pl.Expr, err: pl.Expr | None, edges: Sequence[Decimal | float]) -> pl.Expr:
+    """`near` for several edges at once — x within the tolerance of any of them — as one comparison of the distance
+    to the nearest edge (less its own rounding term) with the value's share of the tolerance."""
+    if err is None or not edges:
+        return pl.lit(False)
+    if len(edges) == 1:
+        return near(x, err, edges[0])
+    gaps = [(x - float(e)).abs() - abs(float(e)) * (4 * U) for e in sorted(set(edges))]
+    return ((err > 0) & (pl.min_horizontal(gaps) <= tol(err, x))).fill_null(False)
+
+
 def near_zero(x: pl.Expr, err: pl.Expr | None) -> pl.Expr:
     """A zero test that the float may answer wrongly: x within its error of 0 while the error is not nil (an exact
     zero, e.g. a fact given as 0, is certain)."""

@@ -40,7 +40,7 @@ from .numbers import (
     Figure,
     any_of,
     display_sensitive,
-    near,
+    near_any,
     near_half,
     points_expr,
     points_text_expr,
@@ -101,16 +101,21 @@ class ItemPlan:
     figures: list[tuple[Figure, pl.Expr | None]] = field(default_factory=list)
     #: rows whose written figures (or 4-decimal actual) the floats might get wrong: written from the exact path
     display: list[pl.Expr] = field(default_factory=list)
-    #: columns computed just before `columns` (in the same pass), which `columns` refer to by name
-    pre: dict[str, pl.Expr] = field(default_factory=dict)
-    #: columns computed after `pre` and before `columns`, reading `pre` by name (e.g. a band table's first hit)
-    pre2: dict[str, pl.Expr] = field(default_factory=dict)
+    #: columns computed before `columns` (in the same pass), stage by stage: each stage and `columns` read the
+    #: earlier stages by name instead of repeating their trees (a band table's outcomes, first hit, bounds)
+    stages: list[dict[str, pl.Expr]] = field(default_factory=list)
     #: why this item is evaluated per row for every enterprise (None when vectorised)
     unsupported: str | None = None
     #: how the actual value is read back: "value", "each_year", "flag", "qualification", "composite", "points",
     #: "points_compare", "band", "input"
     actual: str = "value"
     extra: dict[str, object] = field(default_factory=dict)
+
+    def stage(self, depth: int) -> dict[str, pl.Expr]:
+        """The columns of stage `depth` (created on first use)."""
+        while len(self.stages) <= depth:
+            self.stages.append({})
+        return self.stages[depth]
 
 
 def col(code: str, suffix: str) -> pl.Expr:
@@ -150,8 +155,7 @@ class Plan:
         except Unsupported as exc:
             item.unsupported = str(exc)
             item.columns = {}
-            item.pre = {}
-            item.pre2 = {}
+            item.stages = []
             item.templates = []
             item.key = []
             item.figures = []
@@ -716,6 +720,7 @@ class Plan:
         outcomes: list[pl.Expr] = []
         when_miss: list[pl.Expr] = []
         sens = FALSE
+        band_limits: list[tuple[Decimal, bool]] = []
         for k, band in enumerate(node.bands):
             if band.is_default:
                 outcomes.append(lit_o(PASS))
@@ -727,50 +732,69 @@ class Plan:
                 sens = sens | check.sens
             else:
                 assert v is not None
-                inside, unsure = contains_test(band.bounds, v)
+                inside, limits = _contains(band.bounds, v)
+                band_limits.extend(limits)
                 outcome, miss = of_bool(inside), FALSE
-                sens = sens | (v.known & unsure)
             # Each row's outcome becomes a column first, so the first-hit logic below reads names, not trees.
-            item.pre[f"{code}#b{k}"] = outcome
+            item.stage(0)[f"{code}#b{k}"] = outcome
             outcomes.append(col(code, f"b{k}"))
             if not (miss.meta.is_literal()):
-                item.pre[f"{code}#bm{k}"] = miss
+                item.stage(0)[f"{code}#bm{k}"] = miss
                 miss = col(code, f"bm{k}")
             when_miss.append(miss)
+        if band_limits:
+            assert v is not None
+            sens = sens | (v.known & value_unsure(v, band_limits))
         hit = pl.lit(len(node.bands), dtype=pl.Int32)
         for k in range(len(node.bands) - 1, -1, -1):
             hit = pl.when(outcomes[k] == PASS).then(pl.lit(k, dtype=pl.Int32)).otherwise(hit)
-        # The first band hit becomes a column of its own: every expression below reads it (by name, not as a tree).
-        item.pre2[f"{code}#hit"] = hit
+        # The first band hit, then the bounds of the points, become columns of their own: every expression below
+        # reads them by name (inlined, the bounds made each band table's outcome a tree of hundreds of nodes).
+        item.stage(1)[f"{code}#hit"] = hit
         hit = col(code, "hit")
-        possible = [(hit >= k) & (o != FAIL) for k, o in enumerate(outcomes)]
-        lo = pl.min_horizontal(
-            [
-                pl.when(p).then(pl.lit(to_points(b.lo), dtype=pl.Int64))
-                for p, b in zip(possible, node.bands, strict=True)
-            ]
-        )
-        hi = pl.max_horizontal(
-            [
-                pl.when(p).then(pl.lit(to_points(b.hi), dtype=pl.Int64))
-                for p, b in zip(possible, node.bands, strict=True)
-            ]
-        )
-        lo, hi = lo.fill_null(0), hi.fill_null(0)
-        open_missing = any_of(
-            [
-                p & (o == UNKNOWN) & m
-                for p, o, m in zip(possible, outcomes, when_miss, strict=True)
-                if not m.meta.is_literal()
-            ]
-        )
+        bounds = item.stage(2)
+        if all(band.is_default or band.when is None for band in node.bands):
+            # Bands on the value alone: each band's outcome is certain (a row near an edge is a sensitive row,
+            # decided exactly), so the band hit is the only possible one and its points are looked up.
+            # (a gather from the table's points, `hit` = len(bands) meaning no band: 0 points; ten times faster
+            # than `replace_strict`)
+            for name, points in (("blo", [b.lo for b in node.bands]), ("bhi", [b.hi for b in node.bands])):
+                table = pl.Series([*(to_points(p) for p in points), 0], dtype=pl.Int64)
+                bounds[f"{code}#{name}"] = pl.lit(table).gather(hit)
+            bounds[f"{code}#single"] = pl.when(hit < len(node.bands)).then(hit).otherwise(pl.lit(None, dtype=pl.Int32))
+            open_missing: pl.Expr = FALSE
+        else:
+            possible = [(hit >= k) & (o != FAIL) for k, o in enumerate(outcomes)]
+            lo = pl.min_horizontal(
+                [
+                    pl.when(p).then(pl.lit(to_points(b.lo), dtype=pl.Int64))
+                    for p, b in zip(possible, node.bands, strict=True)
+                ]
+            )
+            hi = pl.max_horizontal(
+                [
+                    pl.when(p).then(pl.lit(to_points(b.hi), dtype=pl.Int64))
+                    for p, b in zip(possible, node.bands, strict=True)
+                ]
+            )
+            open_missing = any_of(
+                [
+                    p & (o == UNKNOWN) & m
+                    for p, o, m in zip(possible, outcomes, when_miss, strict=True)
+                    if not m.meta.is_literal()
+                ]
+            )
+            count = pl.sum_horizontal([p.cast(pl.Int32) for p in possible])
+            single = pl.lit(None, dtype=pl.Int32)
+            for k in range(len(node.bands) - 1, -1, -1):
+                single = pl.when(possible[k]).then(pl.lit(k, dtype=pl.Int32)).otherwise(single)
+            bounds[f"{code}#blo"] = lo.fill_null(0)
+            bounds[f"{code}#bhi"] = hi.fill_null(0)
+            bounds[f"{code}#single"] = pl.when(count == 1).then(single).otherwise(pl.lit(None, dtype=pl.Int32))
+        bounds = item.stage(2)
+        lo, hi, single = col(code, "blo"), col(code, "bhi"), col(code, "single")
         missing = (lo != hi) & open_missing
         outcome = scored(missing, hi)
-        count = pl.sum_horizontal([p.cast(pl.Int32) for p in possible])
-        single = pl.lit(None, dtype=pl.Int32)
-        for k in range(len(node.bands) - 1, -1, -1):
-            single = pl.when(possible[k]).then(pl.lit(k, dtype=pl.Int32)).otherwise(single)
-        single = pl.when(count == 1).then(single).otherwise(pl.lit(None, dtype=pl.Int32))
         suffixes = {k: _band_suffix(node, band, value=node.value is not None) for k, band in enumerate(node.bands)}
         suffix = single.replace_strict(suffixes, default=None, return_dtype=pl.String)
         item.key.extend([single, lo, hi, *outcomes])
@@ -873,27 +897,54 @@ def _rat_test(r: Rat, op: str, operand: object) -> pl.Expr | None:
 def value_test(v: VVal, op: str, operand: object) -> tuple[pl.Expr, pl.Expr]:
     """A known number against a requirement: exact on the value's fraction where the row has one, else by the
     float — then `unsure` marks the rows within the error bound of an edge (they take the exact path)."""
+    test, decided = _value_test(v, op, operand)
+    return test, value_unsure(v, [(edge, decided) for edge in edges(op, operand)])
+
+
+def _value_test(v: VVal, op: str, operand: object) -> tuple[pl.Expr, bool]:
+    """The test, and whether a row with an exact fraction is decided by it (no overflow)."""
     test = number_test(op, v.num, operand)
+    if v.err is None or v.rat is None:
+        return test, False
+    exact = _rat_test(v.rat, op, operand)
+    if exact is None:
+        return test, False
+    return pl.when(v.rat.ok).then(exact).otherwise(test), True
+
+
+def value_unsure(v: VVal, limits: Sequence[tuple[Decimal, bool]]) -> pl.Expr:
+    """The rows of a value whose float may fall on the wrong side of one of these edges (or of its own
+    definition): those within the error bound of an edge — except, for an edge whose test the row's exact fraction
+    decides (`True` beside it), the rows that have one. Several edges make one comparison (`near_any`)."""
     if v.err is None:
         # Read straight from the facts: floats of decimals keep their order and equalities.
-        return test, FALSE
-    unsure = v.sens | any_of([near(v.num, v.err, e) for e in edges(op, operand)])
-    exact = _rat_test(v.rat, op, operand) if v.rat is not None else None
-    if exact is None or v.rat is None:
-        return test, unsure
-    ok = v.rat.ok
-    return pl.when(ok).then(exact).otherwise(test), ~ok & unsure
+        return FALSE
+    decided = [edge for edge, by_fraction in limits if by_fraction]
+    undecided = [edge for edge, by_fraction in limits if not by_fraction]
+    parts = []
+    if undecided or not decided:
+        parts.append(v.sens | near_any(v.num, v.err, undecided))
+    if decided:
+        assert v.rat is not None
+        parts.append(~v.rat.ok & (v.sens | near_any(v.num, v.err, decided)))
+    return any_of(parts)
 
 
 def contains_test(bounds: Bounds, v: VVal) -> tuple[pl.Expr, pl.Expr]:
     """`Bounds.contains` on a value (min inclusive, above exclusive, max inclusive, below exclusive)."""
+    test, limits = _contains(bounds, v)
+    return test, value_unsure(v, limits)
+
+
+def _contains(bounds: Bounds, v: VVal) -> tuple[pl.Expr, list[tuple[Decimal, bool]]]:
     parts = [(op, x) for op, x in ((">=", bounds.min), (">", bounds.above), ("<=", bounds.max), ("<", bounds.below))
              if x is not None]  # fmt: skip
-    test, unsure = pl.lit(True), FALSE
+    test, limits = pl.lit(True), []
     for op, x in parts:
-        t, u = value_test(v, op, x)
-        test, unsure = test & t, unsure | u
-    return test.fill_null(False), unsure
+        t, decided = _value_test(v, op, x)
+        test = test & t
+        limits.append((x, decided))
+    return test.fill_null(False), limits
 
 
 def edges(op: str, operand: object) -> list[Decimal]:
