@@ -31,11 +31,13 @@ API
 How exactness is kept
 =====================
 Facts are floats in the frame. A value read straight from the facts compares exactly (decimals of up to 15
-significant digits keep their order and equalities as floats). A computed value carries an error bound; rows within
-that bound of a threshold, band edge or zero test are *unsure* and are re-evaluated with exact fractions (Int128
-numerator/denominator of facts with up to 4 decimals, vectorised over those rows only); what is still unsure there
-(compound growth, the 高企 average growth, figures with more decimals) goes through the per-enterprise engine for that
-criterion. So lower bounds stay inclusive exactly and a float never flips an edge.
+significant digits keep their order and equalities as floats). A computed value (ratio, growth, sum) carries beside
+its float an error bound and, where its facts have at most 4 decimals, its exact fraction (Int128 numerator and
+denominator): a comparison with a threshold, band edge or zero is taken on the fraction where the row has one (so a
+ratio exactly on 20% is decided in the main pass, ties included), else on the float. Rows within the error bound of
+an edge without a fraction (compound growth, the 高企 average growth, figures with more decimals) are *unsure* and go
+through the per-enterprise engine for that criterion. So lower bounds stay inclusive exactly and a float never flips
+an edge.
 
 Sentences are written on demand (`messages`) from the vectorised values: templates whose text comes from the same
 wording helpers as the per-enterprise engine, figures written by a Polars transcription of `wording.figure_signed`

@@ -125,12 +125,11 @@ def col(code: str, suffix: str) -> pl.Expr:
 class Plan:
     """The vectorised form of one rule set for one frame layout, as-of date and reference year."""
 
-    def __init__(self, ruleset: RuleSet, columns: set[str], as_of: dt.date, year: int, *, exact: bool = False) -> None:
+    def __init__(self, ruleset: RuleSet, columns: set[str], as_of: dt.date, year: int) -> None:
         self.ruleset = ruleset
         self.as_of = as_of
         self.year = year
-        self.exact = exact
-        self.values = ValueCompiler(columns, as_of, exact=exact)
+        self.values = ValueCompiler(columns, as_of)
         self.columns = columns
         self.qualifications: list[tuple[str, QualificationCheck]] = []
         self._qual_keys: dict[int, str] = {}

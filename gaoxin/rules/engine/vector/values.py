@@ -217,11 +217,9 @@ class ValueCompiler:
     rule set. Computed parts (number, error, sensitivity, exact fraction) become columns stage by stage, so a value
     refers to its parts by name and the expressions stay small however deep the rule."""
 
-    def __init__(self, columns: set[str], as_of: dt.date, *, exact: bool = False) -> None:
+    def __init__(self, columns: set[str], as_of: dt.date) -> None:
         self.columns = columns
         self.as_of = as_of
-        #: carry exact fractions (for the few rows the floats leave unsure), or floats only (every row)
-        self.exact = exact
         #: missing-item name → bit (the names are those the per-enterprise engine writes, e.g. "2024年研发费用")
         self.bits: dict[str, int] = {}
         #: how many "undefined" cases were given a code (the wording itself comes from the exact path)
@@ -278,8 +276,6 @@ class ValueCompiler:
         while len(self.stages) <= stage_index:
             self.stages.append({})
         stage = self.stages[stage_index]
-        if not self.exact:
-            v.rat = None
         name = _content_name(v)
 
         def put(suffix: str, expr: pl.Expr) -> pl.Expr:
