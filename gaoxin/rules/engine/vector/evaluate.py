@@ -558,12 +558,28 @@ def evaluate_batch(
             if len(stages) <= depth:
                 stages.append({})
             stages[depth].update(stage)
+    # So are the items' computations that read only facts and values (the same comparison in ten fund items, the
+    # first passes of band tables): each is computed once, under its content name, and renamed for each item.
+    readable = set(frame.data.columns).union(*(stage.keys() for stage in stages))
+    pooled: dict[str, pl.Expr] = {}
+    for plan in plans:
+        for level in plan.levels:
+            for item in level:
+                if item.unsupported:
+                    continue
+                for step in item.steps():
+                    for name, expr in step.items():
+                        content = item.content.get(name)
+                        if content is not None and content[1] <= readable:
+                            pooled.setdefault(content[0], expr)
     shared = frame.data
-    if any(stages):
+    if any(stages) or pooled:
         lazy = shared.lazy()
         for stage in stages:
             if stage:
                 lazy = lazy.with_columns([expr.alias(name) for name, expr in stage.items()])
+        if pooled:
+            lazy = lazy.with_columns([expr.alias(name) for name, expr in pooled.items()])
         shared = lazy.collect(engine="in-memory")
     results: list[VectorResult] = []
     for (ruleset, as_of), plan in zip(jobs, plans, strict=True):
@@ -573,7 +589,7 @@ def evaluate_batch(
         results.append(VectorResult(ruleset, plan, frame, as_of, plan.year, data))
     for depth in range(max((len(r.plan.levels) for r in results), default=0)):
         batch = [(r, r.plan.levels[depth]) for r in results if depth < len(r.plan.levels)]
-        lazies = [_level_query(r.data.lazy(), level) for r, level in batch]
+        lazies = [_level_query(r.data.lazy(), level, pooled) for r, level in batch]
         for (r, _level), data in zip(batch, pl.collect_all(lazies, engine="in-memory"), strict=True):
             r.data = data
         for r, level in batch:
@@ -585,7 +601,7 @@ def evaluate_batch(
                     data = _exact_rows(r, item, data, rows)
             r.data = data
     for r in results:  # the sensitivity columns, dropped once at the end (a drop copies a wide frame's schema)
-        r.data = r.data.drop([f"{item.code}#s" for level in r.plan.levels for item in level if not item.unsupported])
+        r.data = r.data.drop([f"{item.code}#s" for level in r.plan.levels for item in level if item.sensitive])
     finished = time.perf_counter()
     for r in results:
         r.timings = {"compile": compiled - started, "evaluate": finished - compiled}
@@ -594,7 +610,7 @@ def evaluate_batch(
 
 def _unsure_rows(data: pl.DataFrame, level: list[ItemPlan]) -> dict[str, list[int]]:
     """Per item of a level, the rows its sensitivity `#s` flags (one pass finds the few items that flag any)."""
-    items = [item for item in level if not item.unsupported]
+    items = [item for item in level if item.sensitive]
     if not items:
         return {}
     flagged = data.select([pl.col(f"{item.code}#s").any() for item in items]).row(0)
@@ -604,20 +620,21 @@ def _unsure_rows(data: pl.DataFrame, level: list[ItemPlan]) -> dict[str, list[in
     }
 
 
-def _level_query(lazy: pl.LazyFrame, level: list[ItemPlan]) -> pl.LazyFrame:
-    """The columns of a level's items (and each item's sensitivity `#s`) added to a frame."""
-    return _with_items(lazy, [item for item in level if not item.unsupported])
-
-
-def _with_items(lazy: pl.LazyFrame, items: list[ItemPlan]) -> pl.LazyFrame:
-    """The items' staged columns, then their columns and sensitivity `#s`, added to a frame."""
-    for depth in range(max((len(item.stages) for item in items), default=0)):
-        lazy = lazy.with_columns(
-            [expr.alias(name) for item in items if depth < len(item.stages) for name, expr in item.stages[depth].items()]
-        )
-    exprs = [expr.alias(name) for item in items for name, expr in item.columns.items()]
-    exprs += [item.sens.fill_null(False).alias(f"{item.code}#s") for item in items]
-    return lazy.with_columns(exprs) if exprs else lazy
+def _level_query(lazy: pl.LazyFrame, level: list[ItemPlan], pooled: dict[str, pl.Expr]) -> pl.LazyFrame:
+    """The columns of a level's items (and each item's sensitivity `#s`) added to a frame; a computation already
+    in the frame under its content name (`pooled`) is only renamed."""
+    items = [item for item in level if not item.unsupported]
+    steps = [item.steps() for item in items]
+    for depth in range(max((len(found) for found in steps), default=0)):
+        exprs = []
+        for item, found in zip(items, steps, strict=True):
+            if depth < len(found):
+                for name, expr in found[depth].items():
+                    content = item.content.get(name)
+                    exprs.append((pl.col(content[0]) if content and content[0] in pooled else expr).alias(name))
+        if exprs:
+            lazy = lazy.with_columns(exprs)
+    return lazy
 
 
 def _exact_rows(result: VectorResult, item: ItemPlan, data: pl.DataFrame, rows: list[int]) -> pl.DataFrame:

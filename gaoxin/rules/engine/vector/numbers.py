@@ -85,11 +85,28 @@ def near_half(x: pl.Expr, err: pl.Expr | None, places: int) -> pl.Expr:
     return ((frac - 0.5).abs() <= tol(err, x) * scale + y * (4 * U)).fill_null(False)
 
 
+def is_false(expr: pl.Expr) -> bool:
+    """Is this a literal false (known when the plan is compiled)?"""
+    return expr.meta.is_literal() and pl.select(expr).to_series().to_list() == [False]
+
+
+def both(a: pl.Expr, b: pl.Expr) -> pl.Expr:
+    """a & b, folded to a literal false when either is one: a sensitivity that cannot hold costs no column."""
+    return pl.lit(False) if is_false(a) or is_false(b) else a & b
+
+
+def either(a: pl.Expr, b: pl.Expr) -> pl.Expr:
+    """a | b without the literal false operands."""
+    return b if is_false(a) else a if is_false(b) else a | b
+
+
 def any_of(exprs: Sequence[pl.Expr]) -> pl.Expr:
-    if not exprs:
+    """The `|` of the expressions, without literal false ones (false when none is left)."""
+    kept = [e for e in exprs if not is_false(e)]
+    if not kept:
         return pl.lit(False)
-    out = exprs[0]
-    for e in exprs[1:]:
+    out = kept[0]
+    for e in kept[1:]:
         out = out | e
     return out
 

@@ -13,6 +13,7 @@ sensitive rows are in place before anything that depends on them is computed.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -39,6 +40,9 @@ from .numbers import (
     POINT_SCALE,
     Figure,
     any_of,
+    both,
+    either,
+    is_false,
     display_sensitive,
     near_any,
     near_half,
@@ -104,12 +108,25 @@ class ItemPlan:
     #: columns computed before `columns` (in the same pass), stage by stage: each stage and `columns` read the
     #: earlier stages by name instead of repeating their trees (a band table's outcomes, first hit, bounds)
     stages: list[dict[str, pl.Expr]] = field(default_factory=list)
+    #: whether some rows may be unsure (`sens` is not a literal false): only then is `<code>#s` computed
+    sensitive: bool = True
     #: why this item is evaluated per row for every enterprise (None when vectorised)
     unsupported: str | None = None
     #: how the actual value is read back: "value", "each_year", "flag", "qualification", "composite", "points",
     #: "points_compare", "band", "input"
     actual: str = "value"
     extra: dict[str, object] = field(default_factory=dict)
+
+    #: what each computed column of `steps()` computes — (digest of the expression, the columns it reads) — set
+    #: when the plan is complete; None for a column that only renames another
+    content: dict[str, tuple[str, frozenset[str]] | None] = field(default_factory=dict)
+
+    def steps(self) -> list[dict[str, pl.Expr]]:
+        """The columns the item adds, pass by pass: its stages, then its columns and its sensitivity `#s`."""
+        last = dict(self.columns)
+        if self.sensitive:
+            last[f"{self.code}#s"] = self.sens.fill_null(False)
+        return [*self.stages, last]
 
     def stage(self, depth: int) -> dict[str, pl.Expr]:
         """The columns of stage `depth` (created on first use)."""
@@ -220,6 +237,11 @@ class Plan:
         for code, item in self.items.items():
             levels[level[code]].append(item)
         levels[top].append(self.decision)
+        for item in (*self.items.values(), self.decision):
+            item.sensitive = not item.unsupported and not is_false(item.sens)
+            item.content = {
+                name: _content(expr) for step in item.steps() for name, expr in step.items()
+            }
         return [lv for lv in levels if lv]
 
     # --- conditions ---------------------------------------------------------------------------------------------------
@@ -476,7 +498,7 @@ class Plan:
         outcome = outcome.otherwise(lit_o(UNKNOWN))
         text_known = v.text.is_not_null() if v.text is not None else FALSE
         has_miss = ~known & ~text_known & ((v.miss != 0) | v.undef.is_not_null())
-        sens = known & unsure
+        sens = both(known, unsure)
         if top:
             item.display.append(known & display_sensitive(v.num, v.err, c.unit, limits))
             item.columns[f"{item.code}#a{tag}"] = v.num
@@ -544,7 +566,7 @@ class Plan:
             .otherwise(((v.miss | s.miss) != 0) | v.undef.is_not_null())
         )
         operands = [row.operand for row in rows]
-        sens = (s.known & unsure_s) | (v.known & unsure_v)
+        sens = either(both(s.known, unsure_s), both(v.known, unsure_v))
         if top:
             item.display.append(v.known & display_sensitive(v.num, v.err, c.unit, operands))
             item.display.append(s.known & display_sensitive(s.num, s.err, threshold.selector.unit, bound_limits))
@@ -728,7 +750,7 @@ class Plan:
             if band.when is not None:
                 check = self._check(item, band.when, self.year)
                 outcome, miss = check.outcome, check.has_miss
-                sens = sens | check.sens
+                sens = either(sens, check.sens)
             else:
                 assert v is not None
                 inside, limits = _contains(band.bounds, v)
@@ -743,7 +765,7 @@ class Plan:
             when_miss.append(miss)
         if band_limits:
             assert v is not None
-            sens = sens | (v.known & value_unsure(v, band_limits))
+            sens = either(sens, both(v.known, value_unsure(v, band_limits)))
         hit = pl.lit(len(node.bands), dtype=pl.Int32)
         for k in range(len(node.bands) - 1, -1, -1):
             hit = pl.when(outcomes[k] == PASS).then(pl.lit(k, dtype=pl.Int32)).otherwise(hit)
@@ -813,7 +835,7 @@ class Plan:
             hi = pl.when(v.known).then(hi).when(by_rule).then(u_hi).otherwise(full_hi)
             missing = pl.when(v.known).then(missing).when(by_rule).then(FALSE).otherwise(pl.lit(True))
             outcome = pl.when(v.known).then(outcome).when(by_rule).then(of_bool(u_hi > 0)).otherwise(lit_o(UNKNOWN))
-            sens = sens | (~v.known & v.sens)
+            sens = either(sens, both(~v.known, v.sens))
             item.display.append(v.known & display_sensitive(v.num, v.err, node.unit, limits))
             fig = Figure(v.num, node.unit, limits, growth=node.value.is_growth if node.value else False)
             item.figures.append((fig, v.err))
@@ -830,6 +852,15 @@ class Plan:
 
 
 # --- helpers ------------------------------------------------------------------------------------------------------
+
+
+def _content(expr: pl.Expr) -> tuple[str, frozenset[str]] | None:
+    """What an expression computes — a digest of it, named like the values (`x…` beside `v…`) — and the columns
+    it reads; None for a bare column or literal (nothing to compute)."""
+    if expr.meta.is_column() or expr.meta.is_literal():
+        return None
+    digest = hashlib.blake2b(expr.meta.serialize(), digest_size=10).hexdigest()
+    return f"x{digest}", frozenset(expr.meta.root_names())
 
 
 def scored(missing: pl.Expr, hi: pl.Expr) -> pl.Expr:
@@ -922,10 +953,10 @@ def value_unsure(v: VVal, limits: Sequence[tuple[Decimal, bool]]) -> pl.Expr:
     undecided = [edge for edge, by_fraction in limits if not by_fraction]
     parts = []
     if undecided or not decided:
-        parts.append(v.sens | near_any(v.num, v.err, undecided))
+        parts.append(either(v.sens, near_any(v.num, v.err, undecided)))
     if decided:
         assert v.rat is not None
-        parts.append(~v.rat.ok & (v.sens | near_any(v.num, v.err, decided)))
+        parts.append(both(~v.rat.ok, either(v.sens, near_any(v.num, v.err, decided))))
     return any_of(parts)
 
 
