@@ -135,13 +135,16 @@ class VectorResult:
         floats per row; the rule set and version are those of the result."""
         codes = self.codes
         code_enum = pl.Enum(codes)
-        frame = self.data.lazy()
+        # Only the columns read (a query on the whole frame plans against hundreds of columns, part after part).
+        present = set(self.data.columns)
+        wanted = [f"{code}#{part}" for code in codes for part in ("o", "a", "lo", "hi")]
+        frame = self.data.select([name for name in wanted if name in present]).lazy()
         parts = []
         for code in codes:
             item = self.plan.items[code]
             kind = "score" if item.kind == "score" else "criterion"
             lo, hi, actual = f"{code}#lo", f"{code}#hi", f"{code}#a"
-            if actual in self.data.columns:
+            if actual in present:
                 actual_expr = pl.col(actual)
             elif kind == "score":
                 actual_expr = pl.when(pl.col(lo) == pl.col(hi)).then(pl.col(lo) / POINT_SCALE)

@@ -41,9 +41,9 @@ from .numbers import (
     Figure,
     any_of,
     both,
+    display_sensitive,
     either,
     is_false,
-    display_sensitive,
     near_any,
     near_half,
     points_expr,
@@ -239,9 +239,7 @@ class Plan:
         levels[top].append(self.decision)
         for item in (*self.items.values(), self.decision):
             item.sensitive = not item.unsupported and not is_false(item.sens)
-            item.content = {
-                name: _content(expr) for step in item.steps() for name, expr in step.items()
-            }
+            item.content = {name: _content(expr) for step in item.steps() for name, expr in step.items()}
         return [lv for lv in levels if lv]
 
     # --- conditions ---------------------------------------------------------------------------------------------------
@@ -753,8 +751,8 @@ class Plan:
                 sens = either(sens, check.sens)
             else:
                 assert v is not None
-                inside, limits = _contains(band.bounds, v)
-                band_limits.extend(limits)
+                inside, tested = _contains(band.bounds, v)
+                band_limits.extend(tested)
                 outcome, miss = of_bool(inside), FALSE
             # Each row's outcome becomes a column first, so the first-hit logic below reads names, not trees.
             item.stage(0)[f"{code}#b{k}"] = outcome
