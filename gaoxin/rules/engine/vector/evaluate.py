@@ -139,6 +139,7 @@ class VectorResult:
         present = set(self.data.columns)
         wanted = [f"{code}#{part}" for code in codes for part in ("o", "a", "lo", "hi")]
         frame = self.data.select([name for name in wanted if name in present]).lazy()
+        row = pl.lit(pl.int_range(self.data.height, dtype=pl.UInt32, eager=True))  # one buffer, shared by the parts
         parts = []
         for code in codes:
             item = self.plan.items[code]
@@ -153,7 +154,7 @@ class VectorResult:
             points = kind == "score"
             parts.append(
                 frame.select(
-                    pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"),
+                    row.alias("row"),
                     pl.lit(code).cast(code_enum).alias("code"),
                     pl.lit(kind).cast(KIND_ENUM).alias("kind"),
                     _enum(pl.col(f"{code}#o")).alias("result"),
@@ -563,8 +564,10 @@ def evaluate_batch(
             stages[depth].update(stage)
     # So are the items' computations that read only facts and values (the same comparison in ten fund items, the
     # first passes of band tables): each is computed once, under its content name, and renamed for each item.
+    # A band table's intermediate columns are named by content too, so what reads them can be shared in turn.
     readable = set(frame.data.columns).union(*(stage.keys() for stage in stages))
     pooled: dict[str, pl.Expr] = {}
+    depth_of: dict[str, int] = {}
     for plan in plans:
         for level in plan.levels:
             for item in level:
@@ -573,16 +576,22 @@ def evaluate_batch(
                 for step in item.steps():
                     for name, expr in step.items():
                         content = item.content.get(name)
-                        if content is not None and content[1] <= readable:
-                            pooled.setdefault(content[0], expr)
+                        if content is None or content[0] in pooled or not content[1] <= readable:
+                            continue
+                        pooled[content[0]] = expr
+                        depth_of[content[0]] = 1 + max((depth_of[r] for r in content[1] if r in depth_of), default=-1)
+                        readable.add(content[0])
+    pooled_stages: list[list[pl.Expr]] = [[] for _ in range(max(depth_of.values(), default=-1) + 1)]
+    for name, expr in pooled.items():
+        pooled_stages[depth_of[name]].append(expr.alias(name))
     shared = frame.data
     if any(stages) or pooled:
         lazy = shared.lazy()
         for stage in stages:
             if stage:
                 lazy = lazy.with_columns([expr.alias(name) for name, expr in stage.items()])
-        if pooled:
-            lazy = lazy.with_columns([expr.alias(name) for name, expr in pooled.items()])
+        for exprs in pooled_stages:
+            lazy = lazy.with_columns(exprs)
         shared = lazy.collect(engine="in-memory")
     results: list[VectorResult] = []
     for (ruleset, as_of), plan in zip(jobs, plans, strict=True):
@@ -603,8 +612,6 @@ def evaluate_batch(
                 if rows:
                     data = _exact_rows(r, item, data, rows)
             r.data = data
-    for r in results:  # the sensitivity columns, dropped once at the end (a drop copies a wide frame's schema)
-        r.data = r.data.drop([f"{item.code}#s" for level in r.plan.levels for item in level if item.sensitive])
     finished = time.perf_counter()
     for r in results:
         r.timings = {"compile": compiled - started, "evaluate": finished - compiled}
@@ -612,15 +619,16 @@ def evaluate_batch(
 
 
 def _unsure_rows(data: pl.DataFrame, level: list[ItemPlan]) -> dict[str, list[int]]:
-    """Per item of a level, the rows its sensitivity `#s` flags (one pass finds the few items that flag any)."""
+    """Per item of a level, the rows its sensitivity `#s` flags (the columns stay in the frame: dropping them from
+    a frame hundreds of columns wide cost more than keeping them)."""
     items = [item for item in level if item.sensitive]
     if not items:
         return {}
-    flagged = data.select([pl.col(f"{item.code}#s").any() for item in items]).row(0)
-    return {
-        item.code: data[f"{item.code}#s"].arg_true().to_list() if flag else []
-        for item, flag in zip(items, flagged, strict=True)
-    }
+    found: dict[str, list[int]] = {}
+    for item in items:
+        flags = data.get_column(f"{item.code}#s")  # (Series calls: a query on a wide frame costs its width)
+        found[item.code] = flags.arg_true().to_list() if flags.any() else []
+    return found
 
 
 def _level_query(lazy: pl.LazyFrame, level: list[ItemPlan], pooled: dict[str, pl.Expr]) -> pl.LazyFrame:
@@ -629,14 +637,18 @@ def _level_query(lazy: pl.LazyFrame, level: list[ItemPlan], pooled: dict[str, pl
     items = [item for item in level if not item.unsupported]
     steps = [item.steps() for item in items]
     for depth in range(max((len(found) for found in steps), default=0)):
-        exprs = []
+        exprs: dict[str, pl.Expr] = {}  # (two items of a rule set may compute the same intermediate column)
         for item, found in zip(items, steps, strict=True):
             if depth < len(found):
                 for name, expr in found[depth].items():
                     content = item.content.get(name)
-                    exprs.append((pl.col(content[0]) if content and content[0] in pooled else expr).alias(name))
+                    if content is not None and content[0] in pooled:
+                        if name != content[0]:  # (else it is in the frame already, under its own name)
+                            exprs[name] = pl.col(content[0]).alias(name)
+                    else:
+                        exprs[name] = expr.alias(name)
         if exprs:
-            lazy = lazy.with_columns(exprs)
+            lazy = lazy.with_columns(list(exprs.values()))
     return lazy
 
 

@@ -128,11 +128,16 @@ class ItemPlan:
             last[f"{self.code}#s"] = self.sens.fill_null(False)
         return [*self.stages, last]
 
-    def stage(self, depth: int) -> dict[str, pl.Expr]:
-        """The columns of stage `depth` (created on first use)."""
+    def staged(self, depth: int, expr: pl.Expr) -> pl.Expr:
+        """`expr` computed in stage `depth`, as a column named after what it computes (`_content`): read by name
+        from the later stages, and shared by the rule sets whose items compute the same (`evaluate_batch`)."""
+        content = _content(expr)
+        if content is None:
+            return expr
         while len(self.stages) <= depth:
             self.stages.append({})
-        return self.stages[depth]
+        self.stages[depth][content[0]] = expr
+        return pl.col(content[0])
 
 
 def col(code: str, suffix: str) -> pl.Expr:
@@ -740,7 +745,7 @@ class Plan:
         when_miss: list[pl.Expr] = []
         sens = FALSE
         band_limits: list[tuple[Decimal, bool]] = []
-        for k, band in enumerate(node.bands):
+        for band in node.bands:
             if band.is_default:
                 outcomes.append(lit_o(PASS))
                 when_miss.append(FALSE)
@@ -755,11 +760,9 @@ class Plan:
                 band_limits.extend(tested)
                 outcome, miss = of_bool(inside), FALSE
             # Each row's outcome becomes a column first, so the first-hit logic below reads names, not trees.
-            item.stage(0)[f"{code}#b{k}"] = outcome
-            outcomes.append(col(code, f"b{k}"))
+            outcomes.append(item.staged(0, outcome))
             if not (miss.meta.is_literal()):
-                item.stage(0)[f"{code}#bm{k}"] = miss
-                miss = col(code, f"bm{k}")
+                miss = item.staged(0, miss)
             when_miss.append(miss)
         if band_limits:
             assert v is not None
@@ -769,18 +772,17 @@ class Plan:
             hit = pl.when(outcomes[k] == PASS).then(pl.lit(k, dtype=pl.Int32)).otherwise(hit)
         # The first band hit, then the bounds of the points, become columns of their own: every expression below
         # reads them by name (inlined, the bounds made each band table's outcome a tree of hundreds of nodes).
-        item.stage(1)[f"{code}#hit"] = hit
-        hit = col(code, "hit")
-        bounds = item.stage(2)
+        hit = item.staged(1, hit)
         if all(band.is_default or band.when is None for band in node.bands):
             # Bands on the value alone: each band's outcome is certain (a row near an edge is a sensitive row,
             # decided exactly), so the band hit is the only possible one and its points are looked up.
             # (a gather from the table's points, `hit` = len(bands) meaning no band: 0 points; ten times faster
             # than `replace_strict`)
-            for name, points in (("blo", [b.lo for b in node.bands]), ("bhi", [b.hi for b in node.bands])):
-                table = pl.Series([*(to_points(p) for p in points), 0], dtype=pl.Int64)
-                bounds[f"{code}#{name}"] = pl.lit(table).gather(hit)
-            bounds[f"{code}#single"] = pl.when(hit < len(node.bands)).then(hit).otherwise(pl.lit(None, dtype=pl.Int32))
+            lo, hi = (
+                pl.lit(pl.Series([*(to_points(p) for p in points), 0], dtype=pl.Int64)).gather(hit)
+                for points in ([b.lo for b in node.bands], [b.hi for b in node.bands])
+            )
+            single = pl.when(hit < len(node.bands)).then(hit).otherwise(pl.lit(None, dtype=pl.Int32))
             open_missing: pl.Expr = FALSE
         else:
             possible = [(hit >= k) & (o != FAIL) for k, o in enumerate(outcomes)]
@@ -807,11 +809,9 @@ class Plan:
             single = pl.lit(None, dtype=pl.Int32)
             for k in range(len(node.bands) - 1, -1, -1):
                 single = pl.when(possible[k]).then(pl.lit(k, dtype=pl.Int32)).otherwise(single)
-            bounds[f"{code}#blo"] = lo.fill_null(0)
-            bounds[f"{code}#bhi"] = hi.fill_null(0)
-            bounds[f"{code}#single"] = pl.when(count == 1).then(single).otherwise(pl.lit(None, dtype=pl.Int32))
-        bounds = item.stage(2)
-        lo, hi, single = col(code, "blo"), col(code, "bhi"), col(code, "single")
+            lo, hi = lo.fill_null(0), hi.fill_null(0)
+            single = pl.when(count == 1).then(single).otherwise(pl.lit(None, dtype=pl.Int32))
+        lo, hi, single = item.staged(2, lo), item.staged(2, hi), item.staged(2, single)
         missing = (lo != hi) & open_missing
         outcome = scored(missing, hi)
         suffixes = {k: _band_suffix(node, band, value=node.value is not None) for k, band in enumerate(node.bands)}
