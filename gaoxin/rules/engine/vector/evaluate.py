@@ -134,35 +134,11 @@ class VectorResult:
         points_min, points_max [, message]. Cheap to store: an index, two small enums, an enum result and three
         floats per row; the rule set and version are those of the result."""
         codes = self.codes
-        code_enum = pl.Enum(codes)
         # Only the columns read (a query on the whole frame plans against hundreds of columns, part after part).
         present = set(self.data.columns)
-        wanted = [f"{code}#{part}" for code in codes for part in ("o", "a", "lo", "hi")]
-        frame = self.data.select([name for name in wanted if name in present]).lazy()
-        row = pl.lit(pl.int_range(self.data.height, dtype=pl.UInt32, eager=True))  # one buffer, shared by the parts
-        parts = []
-        for code in codes:
-            item = self.plan.items[code]
-            kind = "score" if item.kind == "score" else "criterion"
-            lo, hi, actual = f"{code}#lo", f"{code}#hi", f"{code}#a"
-            if actual in present:
-                actual_expr = pl.col(actual)
-            elif kind == "score":
-                actual_expr = pl.when(pl.col(lo) == pl.col(hi)).then(pl.col(lo) / POINT_SCALE)
-            else:
-                actual_expr = pl.lit(None, dtype=pl.Float64)
-            points = kind == "score"
-            parts.append(
-                frame.select(
-                    row.alias("row"),
-                    pl.lit(code).cast(code_enum).alias("code"),
-                    pl.lit(kind).cast(KIND_ENUM).alias("kind"),
-                    _enum(pl.col(f"{code}#o")).alias("result"),
-                    actual_expr.cast(pl.Float64).alias("actual"),
-                    (pl.col(lo) / POINT_SCALE if points else pl.lit(None, dtype=pl.Float64)).alias("points_min"),
-                    (pl.col(hi) / POINT_SCALE if points else pl.lit(None, dtype=pl.Float64)).alias("points_max"),
-                )
-            )
+        read = frozenset(f"{code}#{part}" for code in codes for part in ("o", "a", "lo", "hi")) & present
+        frame = self.data.select(sorted(read)).lazy()
+        parts = [frame.select(exprs) for exprs in _long_parts(self.plan, read)]
         out = pl.concat(parts, how="vertical").collect(engine="in-memory")
         if messages:
             texts = self.messages()
@@ -448,6 +424,47 @@ class VectorResult:
         return any(self.data.slice(row, 1).with_columns(flags).select([f"d{i}" for i in range(len(flags))]).row(0))
 
 
+_LONG: dict[tuple[int, frozenset[str]], tuple[Plan, list[list[pl.Expr]]]] = {}
+
+
+def _long_parts(plan: Plan, read: frozenset[str]) -> list[list[pl.Expr]]:
+    """The select of each item's part of `VectorResult.long` (built once per plan and columns: building the
+    expressions cost more than running them)."""
+    key = (id(plan), read)
+    found = _LONG.get(key)
+    if found is not None and found[0] is plan:
+        return found[1]
+    codes = plan.ruleset.codes
+    code_enum = pl.Enum(codes)
+    parts = []
+    for code in codes:
+        item = plan.items[code]
+        kind = "score" if item.kind == "score" else "criterion"
+        lo, hi, actual = f"{code}#lo", f"{code}#hi", f"{code}#a"
+        if actual in read:
+            actual_expr = pl.col(actual)
+        elif kind == "score":
+            actual_expr = pl.when(pl.col(lo) == pl.col(hi)).then(pl.col(lo) / POINT_SCALE)
+        else:
+            actual_expr = pl.lit(None, dtype=pl.Float64)
+        points = kind == "score"
+        parts.append(
+            [
+                pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"),
+                pl.lit(code).cast(code_enum).alias("code"),
+                pl.lit(kind).cast(KIND_ENUM).alias("kind"),
+                _enum(pl.col(f"{code}#o")).alias("result"),
+                actual_expr.cast(pl.Float64).alias("actual"),
+                (pl.col(lo) / POINT_SCALE if points else pl.lit(None, dtype=pl.Float64)).alias("points_min"),
+                (pl.col(hi) / POINT_SCALE if points else pl.lit(None, dtype=pl.Float64)).alias("points_max"),
+            ]
+        )
+    if len(_LONG) > 512:
+        _LONG.clear()
+    _LONG[key] = (plan, parts)
+    return parts
+
+
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
@@ -492,10 +509,19 @@ def row_check(ruleset: RuleSet, item: ItemPlan, facts: Any, as_of: dt.date, year
 # --- evaluation ------------------------------------------------------------------------------------------------------
 
 
-def _qualification_columns(plan: Plan, frame: EnterpriseFrame, as_of: dt.date) -> list[pl.Series]:
+def _qualification_columns(
+    plan: Plan, frame: EnterpriseFrame, as_of: dt.date, seen: dict[tuple[Any, ...], list[pl.Series]] | None = None
+) -> list[pl.Series]:
+    """Per qualification check of the plan: whether each enterprise holds a valid one on the as-of date, and which
+    (`seen`: the columns already found for the same check and date by other rule sets of a batch, reused)."""
     n = len(frame)
     out: list[pl.Series] = []
     for key, check in plan.qualifications:
+        signature = (frozenset(check.types), frozenset(check.levels), as_of)
+        if seen is not None and signature in seen:
+            out += [column.alias(f"{key}#{column.name.split('#', 1)[1]}") for column in seen[signature]]
+            continue
+        start = len(out)
         q = frame.qualifications.filter(pl.col("type").is_in(list(check.types)))
         if check.levels:
             q = q.filter(pl.col("level").is_in(list(check.levels)))
@@ -533,6 +559,8 @@ def _qualification_columns(plan: Plan, frame: EnterpriseFrame, as_of: dt.date) -
             joined["valid_from"].alias(f"{key}#from"),
             joined["valid_to"].alias(f"{key}#to"),
         ]
+        if seen is not None:
+            seen[signature] = out[start:]
     return out
 
 
@@ -594,10 +622,11 @@ def evaluate_batch(
             lazy = lazy.with_columns(exprs)
         shared = lazy.collect(engine="in-memory")
     results: list[VectorResult] = []
+    held: dict[tuple[Any, ...], list[pl.Series]] = {}
     for (ruleset, as_of), plan in zip(jobs, plans, strict=True):
         data = shared
         if plan.qualifications:
-            data = data.hstack(_qualification_columns(plan, frame, as_of))
+            data = data.hstack(_qualification_columns(plan, frame, as_of, held))
         results.append(VectorResult(ruleset, plan, frame, as_of, plan.year, data))
     for depth in range(max((len(r.plan.levels) for r in results), default=0)):
         batch = [(r, r.plan.levels[depth]) for r in results if depth < len(r.plan.levels)]
