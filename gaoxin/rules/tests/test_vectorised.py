@@ -27,6 +27,7 @@ from gaoxin.rules.engine.vector import (
     fund_item_rulesets,
     synthetic_facts,
 )
+from gaoxin.rules.engine.vector.evaluate import _long_read
 from gaoxin.rules.engine.vector.numbers import Figure, display_sensitive, points_expr
 from gaoxin.rules.engine.vector.synthetic import inputs_of, shipped_inputs
 from gaoxin.rules.engine.wording import figure_signed, strip
@@ -98,8 +99,9 @@ def test_generated_fund_items_agree() -> None:
 
 
 def test_side_by_side_evaluation_agrees_with_one_by_one() -> None:
-    """`evaluate_batch` (every rule set side by side, shared values computed once, one exact pass over the unsure
-    rows of all of them) gives each rule set exactly the columns and fallbacks `evaluate_frame` gives it alone."""
+    """`evaluate_batch` (every rule set side by side; values, and the computations of criteria that read only facts
+    and values, computed once for all of them) gives each rule set exactly the columns, fallbacks and long form
+    `evaluate_frame` gives it alone."""
     facts = generated_facts(600, 23)
     frame = build_frame(facts)
     rulesets = [*[rs for rs in shipped_rulesets() if rs.valid_to is None], *fund_rulesets()]
@@ -111,9 +113,17 @@ def test_side_by_side_evaluation_agrees_with_one_by_one() -> None:
         assert vr.data.select(alone.data.columns).equals(alone.data), rs.code
         assert vr.fallback == alone.fallback, rs.code
         assert vr.exact_decision == alone.exact_decision, rs.code
+        assert vr.long().equals(alone.long()), rs.code
+        # long()'s expressions were built with the plan, for exactly the columns it finds.
+        wanted = {f"{code}#{part}" for code in rs.codes for part in ("o", "a", "lo", "hi")}
+        assert _long_read(vr.plan) == frozenset(wanted & set(vr.data.columns)), rs.code
     # A value several rule sets use (the fund items share their comparisons) is one column of the shared frame.
     names = [set(vr.plan.values.stages[0]) for vr in together if vr.plan.values.stages]
     assert any(a & b for i, a in enumerate(names) for b in names[i + 1 :])
+    # So is a criterion's computation that several fund items share: their columns are one buffer, renamed.
+    pooled = [vr.plan.items[code].content.get(f"{code}#o") for vr in together[-6:] for code in vr.codes]
+    found = [content[0] for content in pooled if content is not None]
+    assert len(found) > len(set(found))
     assert disagreements(rulesets[-1], facts, together[-1], jobs[-1][1]) == []
 
 
@@ -206,6 +216,9 @@ def test_threshold_ties_on_computed_values() -> None:
     assert [vr.criterion(0, c).result.value for c in ("sum", "zero")] == ["pass", "pass"]
     assert [vr.criterion(1, c).result.value for c in ("growth", "cagr", "zero")] == ["pass", "pass", "pass"]
     assert vr.criterion(2, "ratio").result.value == "fail"
+    # The sum, the ratio, the growth and the difference are settled on their exact fractions in the vectorised pass;
+    # only the compound growth rate (a root) on its threshold is handed to the per-enterprise engine.
+    assert set(vr.fallback) == {"cagr"}
 
 
 def test_unknown_never_fail_and_zero_denominators() -> None:

@@ -50,6 +50,7 @@ def compile_plan(ruleset: RuleSet, columns: Iterable[str], *, as_of: dt.date, ye
         if len(_PLANS) > 512:
             _PLANS.clear()
         plan = _PLANS[key] = Plan(ruleset, set(key[1]), as_of, ref_year)
+        _long_parts(plan, _long_read(plan))  # (with the plan: building them cost more than running them)
     return plan
 
 
@@ -425,6 +426,21 @@ class VectorResult:
 
 
 _LONG: dict[tuple[int, frozenset[str]], tuple[Plan, list[list[pl.Expr]]]] = {}
+
+
+def _long_read(plan: Plan) -> frozenset[str]:
+    """The columns `VectorResult.long` will find for this plan: the items' own, and those the per-enterprise
+    fallback writes for an item that is not vectorised (see `_exact_rows`)."""
+    read: set[str] = set()
+    for code in plan.ruleset.codes:
+        item = plan.items[code]
+        read.add(f"{code}#o")
+        read.update(name for name in item.columns if name in {f"{code}#a", f"{code}#lo", f"{code}#hi"})
+        if item.unsupported:
+            read.add(f"{code}#a")
+            if item.kind == "score":
+                read.update((f"{code}#lo", f"{code}#hi"))
+    return frozenset(read)
 
 
 def _long_parts(plan: Plan, read: frozenset[str]) -> list[list[pl.Expr]]:
