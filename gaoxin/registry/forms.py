@@ -27,7 +27,8 @@ from gaoxin.registry.models import (
     QualificationType,
     Zone,
 )
-from gaoxin.registry.services import OFFICER_FIELDS
+from gaoxin.registry.services import CHECK_NAMES, OFFICER_FIELDS
+from gaoxin.rules.engine.vocabulary import FLAGS
 
 PHONE_FIELDS = ("contact_phone", "finance_contact_phone")
 
@@ -226,3 +227,56 @@ class ChainForm(StyledFormMixin, forms.ModelForm):
 class ChainLinkForm(StyledFormMixin, forms.Form):
     stage = forms.ChoiceField(label=_("环节"), choices=ChainStage.choices)
     industry = forms.ModelChoiceField(label=_("产业"), queryset=Industry.objects.all())
+
+
+class EnterpriseChecksForm(StyledFormMixin, forms.Form):
+    """The yes/no matters the criteria ask about (核实事项), one row each: the answer in the criteria's own words,
+    the date it was verified and on what basis. Leaving the answer empty means not verified (待核实)."""
+
+    def __init__(self, *args: Any, checks: dict[str, Any], **kwargs: Any) -> None:
+        initial: dict[str, Any] = {}
+        for name, check in checks.items():
+            initial[f"{name}-value"] = "yes" if check.value else "no"
+            initial[f"{name}-checked_on"] = check.checked_on
+            initial[f"{name}-basis"] = check.basis
+        super().__init__(*args, initial=initial, **kwargs)
+        self.rows = []
+        for name in CHECK_NAMES:
+            info = FLAGS[name]
+            # (added after StyledFormMixin has styled the declared fields: styled here)
+            self.fields[f"{name}-value"] = forms.ChoiceField(
+                label=info.label,
+                required=False,
+                choices=[("", _("未核实（待核实）")), ("no", info.when_false), ("yes", info.when_true)],
+                widget=forms.Select(attrs={"class": "form-select"}),
+            )
+            self.fields[f"{name}-checked_on"] = forms.DateField(
+                label=_("核实日期"), required=False, widget=DateInput(attrs={"class": "form-control"})
+            )
+            self.fields[f"{name}-basis"] = forms.CharField(
+                label=_("核实依据"),
+                required=False,
+                max_length=200,
+                widget=forms.TextInput(
+                    attrs={"class": "form-control", "placeholder": _("如：信用中国查询、应急管理局函复、企业承诺书")}
+                ),
+            )
+            self.rows.append((name, info.label))
+
+    def row_fields(self) -> list[tuple[str, Any, Any, Any]]:
+        return [
+            (label, self[f"{name}-value"], self[f"{name}-checked_on"], self[f"{name}-basis"])
+            for name, label in self.rows
+        ]
+
+    def answers(self) -> dict[str, dict[str, Any]]:
+        data = self.cleaned_data
+        out = {}
+        for name, _label in self.rows:
+            choice = data.get(f"{name}-value") or ""
+            out[name] = {
+                "value": None if not choice else choice == "yes",
+                "checked_on": data.get(f"{name}-checked_on") if choice else None,
+                "basis": data.get(f"{name}-basis") if choice else "",
+            }
+        return out

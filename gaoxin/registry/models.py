@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gaoxin.core.models import TimeStampedModel
+from gaoxin.rules.engine.vocabulary import FLAGS
 
 
 class Zone(TimeStampedModel):
@@ -280,3 +281,36 @@ class Qualification(TimeStampedModel):
         if self.recognized_on and self.recognized_on > day:
             return False
         return self.valid_until is None or self.valid_until >= day
+
+
+#: The matters an officer verifies (FORMATS.md section 2 flags; 规上 is the registry's own field), in this order.
+CHECK_NAMES = tuple(name for name in FLAGS if name != "is_above_scale")
+
+
+class EnterpriseCheck(TimeStampedModel):
+    """A yes/no matter the official criteria ask about (FORMATS.md section 2: 上年度重大安全、质量、环境事故, 严重违法
+    失信名单, 禁止、限制类行业 …), as an officer verified it: the answer, when, and on what basis. The rules engine
+    reads it as the enterprise's flag; a matter without a record stays unknown (待核实), never "no"."""
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="checks")
+    #: a flag of `gaoxin.rules.engine.vocabulary.FLAGS` (its Chinese wording comes from there)
+    name = models.CharField(_("核实事项"), max_length=40)
+    value = models.BooleanField(_("核实结果"))
+    checked_on = models.DateField(_("核实日期"))
+    basis = models.CharField(_("核实依据"), max_length=200, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("核实人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("核实事项")
+        verbose_name_plural = _("核实事项")
+        constraints = [models.UniqueConstraint(fields=["enterprise", "name"], name="enterprise_check_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.name}={self.value}"

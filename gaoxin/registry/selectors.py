@@ -25,9 +25,11 @@ from gaoxin.core.errors import NotFound
 from gaoxin.core.models import AuditEntry
 from gaoxin.registry.identity import pinyin_initials
 from gaoxin.registry.models import (
+    CHECK_NAMES,
     Chain,
     Department,
     Enterprise,
+    EnterpriseCheck,
     EnterpriseStatus,
     Industry,
     Park,
@@ -36,6 +38,7 @@ from gaoxin.registry.models import (
     Zone,
 )
 from gaoxin.registry.permissions import can_view_contacts
+from gaoxin.rules.engine.vocabulary import FLAGS
 
 #: Extra scope providers other apps register (e.g. policies: the enterprises of an expert's assigned
 #: applications). Each takes the actor and returns a queryset of enterprise ids, or None when it has no opinion.
@@ -241,6 +244,28 @@ def ladder_summary(actor: Any, *, today: dt.date | None = None) -> list[LadderSt
         count = scope.filter(valid, qualifications__qtype=qtype).distinct().count()
         steps.append(LadderStep(qtype.ladder_rank or 0, qtype.name, count))
     return steps
+
+
+def enterprise_checks(enterprise: Enterprise) -> dict[str, EnterpriseCheck]:
+    """The matters verified for an enterprise (核实事项), by flag name."""
+    return {check.name: check for check in EnterpriseCheck.objects.filter(enterprise=enterprise)}
+
+
+def check_rows(enterprise: Enterprise) -> list[dict[str, Any]]:
+    """Every matter the criteria ask about, in the vocabulary's order, with its verified answer (in the criteria's
+    own words), date, basis and who verified it — or none (待核实)."""
+    held = {c.name: c for c in EnterpriseCheck.objects.filter(enterprise=enterprise).select_related("checked_by")}
+    rows = []
+    for name in CHECK_NAMES:
+        check, info = held.get(name), FLAGS[name]
+        rows.append(
+            {
+                "label": info.label,
+                "check": check,
+                "answer": None if check is None else (info.when_true if check.value else info.when_false),
+            }
+        )
+    return rows
 
 
 def ladder_position(enterprise: Enterprise, *, today: dt.date | None = None) -> dict[str, Any]:

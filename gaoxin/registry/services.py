@@ -20,10 +20,12 @@ from gaoxin.core.permissions import require
 from gaoxin.registry import permissions
 from gaoxin.registry.identity import check_uscc, search_text
 from gaoxin.registry.models import (
+    CHECK_NAMES,
     Chain,
     ChainLink,
     Department,
     Enterprise,
+    EnterpriseCheck,
     EnterpriseFormerName,
     Industry,
     Park,
@@ -31,6 +33,7 @@ from gaoxin.registry.models import (
     QualificationType,
     Zone,
 )
+from gaoxin.rules.engine.vocabulary import FLAGS
 
 #: Fields an officer maintains. The enterprise itself may change only CONTACT_FIELDS.
 OFFICER_FIELDS = (
@@ -352,3 +355,73 @@ def _save_structure(actor: Any, obj: Any, data: Mapping[str, Any], fields: tuple
 def money_wan_to_yuan(value: Decimal | None) -> Decimal | None:
     """Imports and forms take 注册资本 in 万元 (as officers write it); the registry stores yuan."""
     return None if value is None else (value * 10000).quantize(Decimal("0.01"))
+
+
+# --- yes/no matters the criteria ask about (核实事项) --------------------------------------------------------------
+
+
+def check_label(name: str) -> str:
+    return FLAGS[name].label
+
+
+def _check_text(value: bool | None, checked_on: dt.date | None, basis: str) -> str | None:
+    if value is None:
+        return None
+    text = f"{_('是') if value else _('否')}（{checked_on.isoformat() if checked_on else ''}"
+    return f"{text}，{basis}）" if basis else f"{text}）"
+
+
+@transaction.atomic
+def checks_update(*, actor: Any, enterprise: Enterprise, answers: Mapping[str, Mapping[str, Any]]) -> int:
+    """Record the verified answers of an enterprise's matters in one go: {name: {"value": True/False/None,
+    "checked_on": date, "basis": text}}; None clears a record (the matter is unknown again, 待核实). Every answer is
+    checked first — a bad one changes nothing; returns how many matters changed (each audited), and asks for the
+    enterprise's rule results to be evaluated again when any did."""
+    require(permissions.can_edit_enterprise(actor, enterprise))
+    today = timezone.localdate()
+    for name, answer in answers.items():
+        if name not in CHECK_NAMES:
+            raise ValidationFailed(_("核实事项：没有“%(name)s”这一项") % {"name": name})
+        label = check_label(name)
+        value, checked_on = answer.get("value"), answer.get("checked_on")
+        if value is not None and checked_on is None:
+            raise ValidationFailed(
+                _("%(label)s：请填写核实日期") % {"label": label}, data={"field": f"{name}-checked_on"}
+            )
+        if checked_on is not None and checked_on > today:
+            raise ValidationFailed(
+                _("%(label)s：核实日期不能晚于今天") % {"label": label}, data={"field": f"{name}-checked_on"}
+            )
+        if len(str(answer.get("basis") or "")) > 200:
+            raise ValidationFailed(
+                _("%(label)s：核实依据不能超过200字") % {"label": label}, data={"field": f"{name}-basis"}
+            )
+    held = {check.name: check for check in EnterpriseCheck.objects.select_for_update().filter(enterprise=enterprise)}
+    changed = 0
+    for name, answer in answers.items():
+        value, checked_on = answer.get("value"), answer.get("checked_on")
+        basis = str(answer.get("basis") or "").strip()
+        current = held.get(name)
+        before = _check_text(current.value, current.checked_on, current.basis) if current else None
+        after = _check_text(value, checked_on, basis)
+        if before == after:
+            continue
+        if value is None:
+            assert current is not None
+            target: Any = current
+            current.delete()
+        else:
+            target = current or EnterpriseCheck(enterprise=enterprise, name=name)
+            target.value, target.checked_on, target.basis, target.checked_by = value, checked_on, basis, actor
+            target.save()
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=enterprise,
+            enterprise_id=enterprise.pk,
+            changes={check_label(name): [before, after]},
+        )
+        changed += 1
+    if changed:
+        signals.facts_changed.send(sender=EnterpriseCheck, enterprise_ids=[enterprise.pk], reason="核实事项变更")
+    return changed

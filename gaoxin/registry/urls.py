@@ -10,6 +10,7 @@ urlpatterns = [
     path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
     path("enterprises/<int:pk>/qualifications/new/", views.qualification_create, name="qualification_create"),
+    path("enterprises/<int:pk>/checks/", views.enterprise_checks, name="enterprise_checks"),
     path("enterprises/<int:pk>/qualifications/<int:qid>/edit/", views.qualification_edit, name="qualification_edit"),
     path(
         "enterprises/<int:pk>/qualifications/<int:qid>/delete/", views.qualification_delete, name="qualification_delete"

@@ -62,6 +62,7 @@ def enterprise_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "e": enterprise,
             "ladder": selectors.ladder_position(enterprise),
+            "checks": selectors.check_rows(enterprise),
             "history": selectors.enterprise_history(request.user, enterprise),
             "can_edit": permissions.can_edit_enterprise(request.user, enterprise),
             "show_contacts": permissions.can_view_contacts(request.user),
@@ -165,6 +166,26 @@ def qualification_delete(request: AuthedRequest, pk: int, qid: int) -> HttpRespo
         )
         messages.success(request, _("资质已删除"))
     return redirect("registry:enterprise_detail", pk=pk)
+
+
+@login_required
+def enterprise_checks(request: AuthedRequest, pk: int) -> HttpResponse:
+    """核实事项: the yes/no matters the criteria ask about, as verified by an officer."""
+    enterprise = selectors.enterprise_get(request.user, pk)
+    require(permissions.can_edit_enterprise(request.user, enterprise))
+    form = forms.EnterpriseChecksForm(request.POST or None, checks=selectors.enterprise_checks(enterprise))
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.checks_update(actor=request.user, enterprise=enterprise, answers=form.answers())
+        except DomainError as exc:
+            attach_error(form, exc)
+        else:
+            if changed:
+                messages.success(request, _("已保存 %(n)s 项核实结果，认定条件将重新评估") % {"n": changed})
+            else:
+                messages.info(request, _("核实结果没有变化"))
+            return redirect("registry:enterprise_detail", pk=pk)
+    return render(request, "registry/enterprise_checks.html", {"form": form, "e": enterprise})
 
 
 @login_required

@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from gaoxin.indicators.models import AnnualFact
-from gaoxin.registry.models import Enterprise, EnterpriseStatus, Qualification
+from gaoxin.registry.models import Enterprise, EnterpriseCheck, EnterpriseStatus, Qualification
 
 FOUR = Decimal("0.0001")
 
@@ -98,3 +98,59 @@ def seed_annual_facts(*, today: dt.date, seed: int) -> DemoFactsResult:
                 rows.append(AnnualFact(enterprise_id=pk, year=year, name=name, value=_d(value), source="demo"))
     AnnualFact.objects.bulk_create(rows, batch_size=5000)
     return DemoFactsResult(count, len(rows))
+
+
+#: what an officer cites when recording a verified matter (核实依据)
+_BASES = {
+    "major_incident_last_year": ("应急管理局函复", "生态环境局函复", "市场监管局函复", "企业承诺书"),
+    "restricted_industry": ("对照《产业结构调整指导目录》核查", "企业承诺书"),
+    "serious_violation_listed": ("信用中国查询", "国家企业信用信息公示系统查询"),
+    "leads_standard_5y": ("全国标准信息公共服务平台查询", "企业提供的标准文本"),
+    "national_award_5y": ("获奖证书核验",),
+    "provincial_rd_institution": ("认定文件核验", "省科技厅公布名单"),
+    "core_ip_supports_products": ("专利证书与主要产品对照核查", "现场核查"),
+    "in_supported_hightech_field": ("对照《国家重点支持的高新技术领域》核查", "现场核查"),
+}
+
+
+@transaction.atomic
+def seed_checks(*, today: dt.date, seed: int) -> int:
+    """The yes/no matters officers have verified (核实事项) for the demo zone: most active enterprises have the three
+    every criterion asks about (accidents, the dishonesty list, restricted industries — rarely a "yes"); 高企 and
+    larger firms also the 高企 matters; a quarter of the zone nobody has verified yet (their criteria stay 待核实)."""
+    rng = random.Random(f"{seed}:checks")
+    hnte = set(
+        Qualification.objects.filter(qtype__code="hnte", valid_until__gte=today).values_list("enterprise_id", flat=True)
+    )
+    done = set(EnterpriseCheck.objects.values_list("enterprise_id", "name"))
+    rows: list[EnterpriseCheck] = []
+    enterprises = Enterprise.objects.filter(status=EnterpriseStatus.ACTIVE).values_list("pk", "is_above_scale")
+    for pk, above in enterprises.order_by("pk"):
+        holder = pk in hnte
+        if not holder and rng.random() < 0.25:
+            continue
+        answers = {
+            "major_incident_last_year": rng.random() < 0.02,
+            "restricted_industry": rng.random() < 0.01,
+            "serious_violation_listed": rng.random() < 0.01,
+        }
+        if holder or above or rng.random() < 0.3:
+            answers["core_ip_supports_products"] = rng.random() < (0.92 if holder else 0.5)
+            answers["in_supported_hightech_field"] = rng.random() < (0.95 if holder else 0.55)
+            answers["provincial_rd_institution"] = rng.random() < (0.35 if holder else 0.08)
+            answers["leads_standard_5y"] = rng.random() < (0.12 if holder else 0.02)
+            answers["national_award_5y"] = rng.random() < 0.02
+        for name, value in answers.items():
+            if (pk, name) in done:
+                continue
+            rows.append(
+                EnterpriseCheck(
+                    enterprise_id=pk,
+                    name=name,
+                    value=value,
+                    checked_on=today - dt.timedelta(days=rng.randint(7, 180)),
+                    basis=rng.choice(_BASES[name]),
+                )
+            )
+    EnterpriseCheck.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)

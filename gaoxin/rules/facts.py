@@ -16,7 +16,7 @@ import polars as pl
 from django.db import connection
 
 from gaoxin.indicators.models import AnnualFact
-from gaoxin.registry.models import Enterprise, Qualification
+from gaoxin.registry.models import Enterprise, EnterpriseCheck, Qualification
 from gaoxin.rules.engine.vector.frame import QUALIFICATION_SCHEMA, EnterpriseFrame, flag_column
 
 #: Qualification levels in the words the rule sets use (data, not interface text: never translated).
@@ -37,7 +37,8 @@ def facts_documents(enterprises: Iterable[Enterprise] | None = None) -> dict[int
     """{enterprise id: FORMATS.md 2a document}. Without `enterprises`: every enterprise in the registry.
 
     Yearly facts come from `AnnualFact`; qualifications from the registry (type by its catalogue name, level in
-    Chinese); flags the platform does not hold are left out (unknown to the engine, never false)."""
+    Chinese); yes/no flags from the matters officers verified (`EnterpriseCheck`) — a matter nobody verified is left
+    out (unknown to the engine, never false)."""
     rows = (
         Enterprise.objects.all()
         if enterprises is None
@@ -76,6 +77,9 @@ def facts_documents(enterprises: Iterable[Enterprise] | None = None) -> dict[int
             if until:
                 held["valid_to"] = until.isoformat()
             docs[enterprise_id]["qualifications"].append(held)
+        checks = EnterpriseCheck.objects.filter(enterprise_id__in=chunk).order_by("name")
+        for enterprise_id, flag, answer in checks.values_list("enterprise_id", "name", "value"):
+            docs[enterprise_id].setdefault("flags", {})[flag] = answer
     for enterprise_id, by_year in years.items():
         docs[enterprise_id]["years"] = {year: dict(values) for year, values in sorted(by_year.items())}
     for doc in docs.values():
@@ -136,6 +140,7 @@ def registry_frame(enterprise_ids: Sequence[int] | None = None) -> tuple[list[in
     if facts.height:
         long = facts.join(keys, on="pk").select("row", pl.format("{}@{}", "name", "year").alias("column"), "value")
         wide = wide.hstack(_fact_columns(long, base.height))
+    wide = wide.hstack(_check_columns(keys, ids if enterprise_ids is not None else None))
     data = wide.drop("row")
     quals = _qualifications(keys, ids if enterprise_ids is not None else None)
     frame = EnterpriseFrame(data, quals, None)
@@ -229,6 +234,22 @@ def _copy_out(sql: str, params: Sequence[Any] | None, schema: dict[str, Any]) ->
         return pl.DataFrame(schema=schema)
     buffer.seek(0)
     return pl.read_csv(buffer, has_header=False, new_columns=list(schema), schema=schema)
+
+
+def _check_columns(keys: pl.DataFrame, ids: list[int] | None) -> list[pl.Series]:
+    """One Boolean column (`flag:<name>`) per matter verified for any of these enterprises, null where not."""
+    checks = EnterpriseCheck.objects.all() if ids is None else EnterpriseCheck.objects.filter(enterprise_id__in=ids)
+    rows = pl.DataFrame(
+        list(checks.values_list("enterprise_id", "name", "value")),
+        schema={"pk": pl.Int64, "name": pl.String, "value": pl.Boolean},
+        orient="row",
+    ).join(keys, on="pk")
+    positions = keys.select("row")
+    out = []
+    for (name,), part in sorted(rows.partition_by("name", as_dict=True).items()):
+        column = positions.join(part.select("row", "value"), on="row", how="left", maintain_order="left")["value"]
+        out.append(column.alias(flag_column(name)))
+    return out
 
 
 def _qualifications(keys: pl.DataFrame, ids: list[int] | None) -> pl.DataFrame:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from gaoxin.indicators.models import AnnualFact
 from gaoxin.registry.catalogue import load_catalogue as load_qualification_types
 from gaoxin.registry.models import QualificationType
+from gaoxin.rules import services
 from gaoxin.rules.models import RuleSetStatus, RuleSetVersion
 from gaoxin.rules.services import sync_shipped
 from gaoxin.testing import factories as f
@@ -88,3 +89,51 @@ def test_officer_builds_and_publishes_a_rule_set(page: Any, shots: Any) -> None:
     assert "不符合" in text
     assert "300万元" in text
     shots(page, "71-profile-rule-results", full_page=True)
+
+
+def test_officer_records_verified_matters_and_the_criteria_follow(page: Any, shots: Any) -> None:
+    """核实事项: an officer records what was verified (no accident, not on the dishonesty list, not a restricted
+    industry) with date and basis; the profile shows the answers, and the 科小 criteria that asked about them turn
+    from 待核实 into met."""
+    load_qualification_types(QualificationType)
+    sync_shipped()
+    f.ZoneFactory()
+    park = f.ParkFactory(code="TJW", name="唐家湾主园区")
+    firm = f.EnterpriseFactory(name="珠海核实测试科技有限公司", park=park, founded_on=dt.date(2016, 5, 1))
+    last = timezone.localdate().year - 1
+    AnnualFact.objects.create(enterprise=firm, year=last, name="revenue", value=D(3000))
+    f.officer(username="officer1")
+    services.evaluate_registry(trigger="测试")
+
+    login(page, "officer1", f.DEFAULT_PASSWORD)
+    page.goto(f"/registry/enterprises/{firm.pk}/")
+    assert page.locator("#checks").inner_text().count("未核实") == 8
+    card = page.locator("#rule-results details", has_text="科技型中小企业")
+    card.locator("summary").click()
+    assert "？ 上年度未发生重大安全、质量、环境污染事故" in card.inner_text()
+    page.click("text=填写核实结果")
+    page.wait_for_selector("text=认定条件中需要核实的是否事项")
+    page.select_option("#id_major_incident_last_year-value", "no")
+    page.fill("#id_major_incident_last_year-basis", "应急管理局函复")
+    page.select_option("#id_serious_violation_listed-value", "no")
+    page.fill("#id_serious_violation_listed-checked_on", "2026-03-02")
+    page.fill("#id_serious_violation_listed-basis", "信用中国查询")
+    page.click("#save-checks")
+    # The date of the first answer is missing: nothing is saved, and the row says why.
+    assert "上年度重大安全、质量、环境事故：请填写核实日期" in page.inner_text("body")
+    page.fill("#id_major_incident_last_year-checked_on", "2026-03-02")
+    page.select_option("#id_restricted_industry-value", "no")
+    page.fill("#id_restricted_industry-checked_on", "2026-03-02")
+    shots(page, "72-verified-matters-form", full_page=True)
+    page.click("#save-checks")
+    page.wait_for_selector("text=已保存 3 项核实结果")
+    checks = page.locator("#checks").inner_text()
+    assert "上年度未发生重大安全、质量、环境污染事故" in checks
+    assert "信用中国查询" in checks
+    assert checks.count("未核实") == 5
+    card = page.locator("#rule-results details", has_text="科技型中小企业")
+    card.locator("summary").click()
+    text = card.inner_text()
+    assert "✓ 上年度未发生重大安全、质量、环境污染事故" in text
+    assert "✓ 未被列入严重违法失信名单" in text
+    shots(page, "73-profile-verified-matters", full_page=True)

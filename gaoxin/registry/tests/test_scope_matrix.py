@@ -24,7 +24,7 @@ from gaoxin.accounts.roles import Role
 from gaoxin.accounts.services import api_token_issue
 from gaoxin.core.models import AuditEntry
 from gaoxin.registry import selectors, services
-from gaoxin.registry.models import Enterprise, Park, Qualification
+from gaoxin.registry.models import Enterprise, EnterpriseCheck, Park, Qualification
 from gaoxin.testing import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -276,6 +276,34 @@ def test_add_qualification(client: Client, world: World, role: str) -> None:
     added = Qualification.objects.get(certificate_no="KX-2026-001")
     assert (added.enterprise, added.qtype.code) == (world.mine, "tech_sme")
     assert AuditEntry.objects.filter(enterprise_id=world.mine.pk, action="create", actor=world.users[role]).count() == 1
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("key", ["mine", "theirs"])
+def test_record_verified_matters(client: Client, world: World, role: str, key: str) -> None:
+    """核实事项 are enterprise data: whoever may edit the enterprise records them; others are refused, changing
+    nothing; an enterprise outside the caller's scope answers 404."""
+    e = world.enterprise(key)
+    before = state()
+    checks_before = list(EnterpriseCheck.objects.values())
+    data = {"major_incident_last_year-value": "no", "major_incident_last_year-checked_on": "2026-03-02",
+            "major_incident_last_year-basis": "应急管理局函复"}  # fmt: skip
+    response = page(client, world, role).post(f"/registry/enterprises/{e.pk}/checks/", data)
+    status = expected_write(role, key)
+    if status != 302:
+        denied(response, status, before)
+        assert list(EnterpriseCheck.objects.values()) == checks_before
+        return
+    check = EnterpriseCheck.objects.get(enterprise=e)
+    assert (check.name, check.value, check.basis, check.checked_by) == (
+        "major_incident_last_year",
+        False,
+        "应急管理局函复",
+        world.users[role],
+    )
+    shown = page(client, world, role).get(f"/registry/enterprises/{e.pk}/").content.decode()
+    assert "上年度未发生重大安全、质量、环境污染事故" in shown
+    assert "应急管理局函复" in shown
 
 
 @pytest.mark.parametrize("role", ROLES)

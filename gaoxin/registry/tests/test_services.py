@@ -233,3 +233,73 @@ def test_registry_counts_include_this_years_small_to_above() -> None:
     f.EnterpriseFactory(is_above_scale=True, above_scale_since=today, status=EnterpriseStatus.MOVED_OUT)
     counts = selectors.registry_counts(f.leader())
     assert counts == {"total": 4, "active": 3, "above_scale": 2, "new_above_scale": 1}
+
+
+# --- 核实事项 -----------------------------------------------------------------------------------------------------
+
+
+def test_verified_matters_are_validated_audited_and_signal_a_new_evaluation(
+    django_capture_on_commit_callbacks: object,
+) -> None:
+    from gaoxin.core import signals
+    from gaoxin.registry.models import EnterpriseCheck
+
+    actor, e = f.officer(), f.EnterpriseFactory()
+    sent: list[dict[str, object]] = []
+
+    def listen(sender: object, **kwargs: object) -> None:
+        sent.append(kwargs)
+
+    signals.facts_changed.connect(listen, dispatch_uid="test_checks")
+    try:
+        day = dt.date(2026, 3, 2)
+        # A bad answer anywhere changes nothing and says which matter and what is wrong.
+        with pytest.raises(ValidationFailed, match="被列入严重违法失信名单：请填写核实日期") as refused:
+            services.checks_update(
+                actor=actor,
+                enterprise=e,
+                answers={
+                    "major_incident_last_year": {"value": False, "checked_on": day, "basis": "应急管理局函复"},
+                    "serious_violation_listed": {"value": False, "checked_on": None, "basis": ""},
+                },
+            )
+        assert refused.value.data == {"field": "serious_violation_listed-checked_on"}
+        with pytest.raises(ValidationFailed, match="核实日期不能晚于今天"):
+            services.checks_update(
+                actor=actor,
+                enterprise=e,
+                answers={"restricted_industry": {"value": False, "checked_on": dt.date.today() + dt.timedelta(2)}},
+            )
+        with pytest.raises(ValidationFailed, match="没有“is_above_scale”这一项"):
+            services.checks_update(
+                actor=actor, enterprise=e, answers={"is_above_scale": {"value": True, "checked_on": day}}
+            )
+        assert not EnterpriseCheck.objects.exists()
+        assert not AuditEntry.objects.exists()
+        assert not sent
+
+        answer = {"value": False, "checked_on": day, "basis": "应急管理局函复"}
+        assert services.checks_update(actor=actor, enterprise=e, answers={"major_incident_last_year": answer}) == 1
+        check = EnterpriseCheck.objects.get(enterprise=e)
+        assert (check.value, check.checked_on, check.checked_by) == (False, day, actor)
+        entry = AuditEntry.objects.get(enterprise_id=e.pk)
+        assert entry.changes == {"上年度重大安全、质量、环境事故": [None, "否（2026-03-02，应急管理局函复）"]}
+        assert sent == [{"signal": signals.facts_changed, "enterprise_ids": [e.pk], "reason": "核实事项变更"}]
+        # The same answer again changes nothing; clearing it makes the matter unknown again (not "no").
+        assert services.checks_update(actor=actor, enterprise=e, answers={"major_incident_last_year": answer}) == 0
+        assert len(sent) == 1
+        cleared = {"major_incident_last_year": {"value": None, "checked_on": None, "basis": ""}}
+        assert services.checks_update(actor=actor, enterprise=e, answers=cleared) == 1
+        assert not EnterpriseCheck.objects.exists()
+        assert AuditEntry.objects.filter(enterprise_id=e.pk).count() == 2
+    finally:
+        signals.facts_changed.disconnect(dispatch_uid="test_checks")
+
+
+def test_verified_matters_need_the_right_to_edit_the_enterprise() -> None:
+    e = f.EnterpriseFactory()
+    answer = {"major_incident_last_year": {"value": False, "checked_on": dt.date(2026, 3, 2)}}
+    for actor in (f.leader(), f.expert(), f.enterprise_user(e)):
+        with pytest.raises(PermissionDenied):
+            services.checks_update(actor=actor, enterprise=e, answers=answer)
+    assert not e.checks.exists()

@@ -16,6 +16,7 @@ from django.db import models
 from django.test import Client
 
 from gaoxin.indicators.models import AnnualFact
+from gaoxin.registry.models import EnterpriseCheck
 from gaoxin.rules import selectors, services
 from gaoxin.rules.facts import facts_documents
 from gaoxin.rules.models import EnterpriseResult, EvaluationRun, RuleSetStatus, RuleSetVersion
@@ -295,11 +296,22 @@ def test_registry_frame_holds_the_same_facts_as_the_documents(monkeypatch: pytes
     annual(a, 2025, revenue="98765432.1234", hightech_revenue="3.3")
     annual(b, 2025, revenue=1500)
     annual(b, 2024, revenue="99999999999.9999", total_assets="0.5")  # 15 significant digits: the frame's promise
+    # Matters officers verified are the enterprises' flags (b has none: unknown, not false).
+    EnterpriseCheck.objects.create(
+        enterprise=a, name="major_incident_last_year", value=False, checked_on=dt.date(2025, 3, 1)
+    )
+    EnterpriseCheck.objects.create(enterprise=a, name="leads_standard_5y", value=True, checked_on=dt.date(2025, 3, 1))
+    EnterpriseCheck.objects.create(
+        enterprise=c, name="major_incident_last_year", value=True, checked_on=dt.date(2025, 3, 1)
+    )
     ids, frame, versions = registry_frame()
     documents = facts_documents([a, b, c])
     assert ids == sorted([a.pk, b.pk, c.pk])
     for row, pk in enumerate(ids):
         assert frame.facts_at(row) == as_facts(documents[pk])
+    assert documents[a.pk]["flags"] == {"leads_standard_5y": True, "major_incident_last_year": False}
+    assert "flags" not in documents[b.pk]
+    assert documents[c.pk]["flags"] == {"major_incident_last_year": True}
     # Many enterprises build the facts' columns another way (scattering values instead of a pivot): the same frame.
     monkeypatch.setattr(facts_module, "SCATTER_MIN_ENTERPRISES", 0)
     assert registry_frame()[1].data.equals(frame.data)
@@ -310,3 +322,5 @@ def test_registry_frame_holds_the_same_facts_as_the_documents(monkeypatch: pytes
     AnnualFact.objects.filter(enterprise=b, year=2025, name="revenue").update(value=D("1500.0001"))
     assert registry_frame([b.pk])[2][0] != alone[b.pk]
     assert registry_frame([a.pk])[2][0] == alone[a.pk]
+    EnterpriseCheck.objects.filter(enterprise=c).update(value=False)  # a verified matter is part of the version
+    assert registry_frame([c.pk])[2][0] != alone[c.pk]

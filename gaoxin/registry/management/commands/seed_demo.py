@@ -16,7 +16,7 @@ from gaoxin.policy.demo import seed_policies
 from gaoxin.registry import demo
 from gaoxin.registry.catalogue import QUALIFICATION_TYPES
 from gaoxin.reporting.demo import seed_rounds
-from gaoxin.rules.demo import seed_annual_facts
+from gaoxin.rules.demo import seed_annual_facts, seed_checks
 from gaoxin.rules.services import evaluate_registry
 from gaoxin.service.demo import seed_appeals
 
@@ -62,6 +62,7 @@ class Command(BaseCommand):
         facts = seed_monthly_facts(years=years, seed=options["seed"], today=timezone.localdate())
         rounds = seed_rounds(today=timezone.localdate(), seed=options["seed"])
         yearly = seed_annual_facts(today=timezone.localdate(), seed=options["seed"])
+        checks = seed_checks(today=timezone.localdate(), seed=options["seed"])
         evaluation = evaluate_registry(trigger="演示数据")
         appeals = seed_appeals(today=timezone.localdate(), seed=options["seed"])
         policies = seed_policies(today=timezone.localdate(), seed=options["seed"])
@@ -71,6 +72,7 @@ class Command(BaseCommand):
                 "monthly": {"enterprises": facts.enterprises, "facts": facts.facts, "periods": facts.periods},
                 "rounds": {"rounds": rounds.rounds, "members": rounds.members, "pending": rounds.pending},
                 "annual_facts": yearly.facts,
+                "checks": checks,
                 "rule_results": evaluation.results,
             }
             self.stdout.write(json.dumps(payload, ensure_ascii=False))
@@ -85,7 +87,7 @@ class Command(BaseCommand):
         self.stdout.write(policies.summary())
         self.stdout.write(briefings.summary())
         self.stdout.write(
-            f"年度数据：{yearly.enterprises} 家企业近三年 {yearly.facts} 条；全库评估 {evaluation.rulesets} 个规则集，"
+            f"年度数据：{yearly.enterprises} 家企业近三年 {yearly.facts} 条；核实事项 {checks} 条；全库评估 {evaluation.rulesets} 个规则集，"
             f"{evaluation.results} 条结果，用时 {evaluation.seconds} 秒。"
         )
 
