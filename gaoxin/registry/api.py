@@ -21,14 +21,17 @@ from gaoxin.api import MAX_ID, Pagination
 from gaoxin.core.display import yuan_to_wan
 from gaoxin.registry import permissions, selectors
 from gaoxin.registry.models import (
+    CHECK_NAMES,
     ChainStage,
     Enterprise,
+    EnterpriseCheck,
     EnterpriseStatus,
     Industry,
     Park,
     Qualification,
     QualificationType,
 )
+from gaoxin.rules.engine.vocabulary import FLAGS
 
 router = Router(tags=["企业库"])
 
@@ -140,6 +143,24 @@ class ContactsOut(Schema):
     email: str = Field(..., description="电子邮箱")
 
 
+class CheckOut(Schema):
+    name: str = Field(..., description="核实事项代码（FORMATS.md 第2节的是否事项），如 major_incident_last_year")
+    label: str = Field(..., description="事项名称")
+    value: bool = Field(..., description="核实结果：true 为“是”")
+    answer: str = Field(..., description="核实结果的表述，如“上年度未发生重大安全、质量、环境污染事故”")
+    checked_on: dt.date = Field(..., description="核实日期")
+    basis: str = Field(..., description="核实依据，如“信用中国查询”")
+
+    @staticmethod
+    def resolve_label(obj: EnterpriseCheck) -> str:
+        return FLAGS[obj.name].label
+
+    @staticmethod
+    def resolve_answer(obj: EnterpriseCheck) -> str:
+        info = FLAGS[obj.name]
+        return info.when_true if obj.value else info.when_false
+
+
 class EnterpriseDetail(EnterpriseSummary):
     uscc_check_overridden: bool = Field(..., description="统一社会信用代码校验位未通过、经科室人员例外接受")
     former_names: list[str] = Field(..., description="曾用名，从近到远")
@@ -155,6 +176,9 @@ class EnterpriseDetail(EnterpriseSummary):
     above_scale_since: dt.date | None = Field(..., description="入统日期")
     contacts: ContactsOut | None = Field(..., description="联系方式；评审专家无权查看，为 null")
     qualifications: list[QualificationOut] = Field(..., description="全部资质记录（含已过期），认定日期从近到远")
+    checks: list[CheckOut] = Field(
+        ..., description="已核实的是否事项（认定条件所需）；未列出的事项为未核实，认定条件评估中为待核实"
+    )
 
     @staticmethod
     def resolve_uscc_check_overridden(obj: Enterprise) -> bool:
@@ -186,6 +210,11 @@ class EnterpriseDetail(EnterpriseSummary):
     @staticmethod
     def resolve_qualifications(obj: Enterprise) -> list[Qualification]:
         return list(obj.qualifications.all())
+
+    @staticmethod
+    def resolve_checks(obj: Enterprise) -> list[EnterpriseCheck]:
+        order = {name: i for i, name in enumerate(CHECK_NAMES)}
+        return sorted(obj.checks.all(), key=lambda check: order.get(check.name, len(order)))
 
 
 class EnterpriseQuery(Schema):

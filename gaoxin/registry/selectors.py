@@ -141,6 +141,7 @@ def enterprise_get(actor: Any, pk: int | str) -> Enterprise:
             .select_related("park", "industry", "industry__parent", "commissioner", "uscc_override_by")
             .prefetch_related(
                 "former_names",
+                "checks",
                 Prefetch("qualifications", queryset=Qualification.objects.select_related("qtype")),
             )
             .get(pk=int(pk))

@@ -314,6 +314,12 @@ def test_detail_fields(client: Client, world: World) -> None:
         valid_until=today - dt.timedelta(days=1),
     )
     services.enterprise_update(actor=world.officer, enterprise=world.huaxin, data={"name": "珠海华芯半导体有限公司"})
+    verified = {"value": False, "checked_on": dt.date(2026, 3, 2), "basis": "信用中国查询"}
+    services.checks_update(
+        actor=world.officer,
+        enterprise=world.huaxin,
+        answers={"serious_violation_listed": verified, "major_incident_last_year": {**verified, "basis": ""}},
+    )
     body = get(client, world.token, f"/enterprises/{world.huaxin.pk}").json()
     assert body == {
         "id": world.huaxin.pk,
@@ -366,6 +372,25 @@ def test_detail_fields(client: Client, world: World) -> None:
                 "recognized_on": (today - dt.timedelta(days=800)).isoformat(),
                 "valid_until": (today - dt.timedelta(days=1)).isoformat(),
                 "valid_today": False,
+            },
+        ],
+        # verified matters, in the vocabulary's order; the others are not verified (unknown to the criteria)
+        "checks": [
+            {
+                "name": "major_incident_last_year",
+                "label": "上年度重大安全、质量、环境事故",
+                "value": False,
+                "answer": "上年度未发生重大安全、质量、环境污染事故",
+                "checked_on": "2026-03-02",
+                "basis": "",
+            },
+            {
+                "name": "serious_violation_listed",
+                "label": "被列入严重违法失信名单",
+                "value": False,
+                "answer": "未被列入严重违法失信名单",
+                "checked_on": "2026-03-02",
+                "basis": "信用中国查询",
             },
         ],
     }
@@ -542,7 +567,7 @@ def test_detail_query_budget(client: Client, world: World, django_assert_num_que
     for n in range(qualifications):
         services.enterprise_update(actor=world.officer, enterprise=world.huaxin, data={"name": f"珠海华芯{n}有限公司"})
     get(client, world.token, "/parks")
-    # token lookup, the enterprise with park and industry, former names, qualifications with their types
-    with django_assert_num_queries(4):
+    # token lookup, the enterprise with park and industry, former names, verified matters, qualifications with types
+    with django_assert_num_queries(5):
         body = get(client, world.token, f"/enterprises/{world.huaxin.pk}").json()
     assert (len(body["qualifications"]), len(body["former_names"])) == (qualifications, qualifications)

@@ -87,7 +87,8 @@ class Command(BaseCommand):
         self.stdout.write(policies.summary())
         self.stdout.write(briefings.summary())
         self.stdout.write(
-            f"年度数据：{yearly.enterprises} 家企业近三年 {yearly.facts} 条；核实事项 {checks} 条；全库评估 {evaluation.rulesets} 个规则集，"
+            f"年度数据：{yearly.enterprises} 家企业近三年 {yearly.facts} 条；核实事项 {checks} 条；"
+            f"全库评估 {evaluation.rulesets} 个规则集，"
             f"{evaluation.results} 条结果，用时 {evaluation.seconds} 秒。"
         )
 
