@@ -1,14 +1,14 @@
 """Spreadsheet imports into the registry: enterprises (FORMATS.md 1a), qualifications (1b), zone structure (1g),
-and their downloadable templates.
+verified matters (核实事项, the flags of FORMATS.md section 2), and their downloadable templates.
 
 Invariants:
 - all or nothing: a file with any error writes nothing, unless the caller asked for a partial import (enterprises
   only), which writes the rows without errors and skips the others;
 - idempotent upsert by natural key: the USCC (1a); USCC + 资质类型 + 证书编号 or 认定日期 (1b); the 编码 columns
-  (1g). Re-importing a file changes nothing. An empty optional cell keeps the current value; the zone structure
-  is only added to and renamed, never deleted;
-- every created or changed enterprise or qualification writes one audit entry (import_create / import_update,
-  `enterprise_id` set so the enterprise's history shows it) in the same transaction as the change;
+  (1g); USCC + 核实事项 (verified matters). Re-importing a file changes nothing. An empty optional cell keeps the
+  current value; the zone structure is only added to and renamed, never deleted;
+- every created or changed enterprise, qualification or verified matter writes one audit entry (import_create /
+  import_update, `enterprise_id` set so the enterprise's history shows it) in the same transaction as the change;
 - a renamed enterprise keeps its old name as a former name, and its `search_text` is rewritten;
 - no per-row queries: existing rows are fetched by key in chunks; writes go through bulk_create / bulk_update.
 """
@@ -61,11 +61,13 @@ from gaoxin.core.permissions import require
 from gaoxin.registry import permissions, selectors
 from gaoxin.registry.identity import check_uscc, search_text
 from gaoxin.registry.models import (
+    CHECK_NAMES,
     Chain,
     ChainLink,
     ChainStage,
     Department,
     Enterprise,
+    EnterpriseCheck,
     EnterpriseFormerName,
     EnterpriseStatus,
     Industry,
@@ -75,6 +77,7 @@ from gaoxin.registry.models import (
     QualificationType,
 )
 from gaoxin.registry.services import default_valid_until, money_wan_to_yuan
+from gaoxin.rules.engine.vocabulary import FLAGS
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -745,6 +748,209 @@ def _write_qualifications(plans: list[_QualificationPlan], *, actor: Any, reason
     )
 
 
+# Verified matters (核实事项: the yes/no flags of FORMATS.md section 2) ---------------------------------------------
+
+#: other ways a sheet names a matter (besides its label and code)
+CHECK_ALIASES = {
+    "major_incident_last_year": (
+        "重大事故",
+        "重大安全事故",
+        "重大安全、质量、环境事故",
+        "上年度重大事故",
+        "安全质量环境事故",
+    ),
+    "restricted_industry": ("限制类行业", "禁止限制类行业", "禁止、限制类行业"),
+    "serious_violation_listed": ("严重违法失信", "严重违法失信名单", "失信名单", "失信"),
+    "leads_standard_5y": ("主导制定标准", "制定标准"),
+    "national_award_5y": ("国家级科技奖励", "国家科技奖励"),
+    "provincial_rd_institution": ("省部级以上研发机构", "省级研发机构", "研发机构"),
+    "core_ip_supports_products": ("核心知识产权", "核心支持作用的知识产权"),
+    "in_supported_hightech_field": ("国家重点支持的高新技术领域", "高新技术领域"),
+}
+CHECK_MATTERS = {
+    **{name: name for name in CHECK_NAMES},
+    **{FLAGS[name].label: name for name in CHECK_NAMES},
+    **{alias: name for name, aliases in CHECK_ALIASES.items() for alias in aliases},
+}
+CHECK_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "uscc",
+        USCC_LABEL,
+        required=True,
+        aliases=USCC_ALIASES,
+        parse=cell_uscc,
+        text_format=True,
+        help="企业的统一社会信用代码；企业须已在企业库中。",
+    ),
+    Column(
+        "enterprise_name", "企业名称", aliases=("名称", "单位名称", "公司名称"), parse=cell_text(200), in_template=False
+    ),
+    Column(
+        "name",
+        "核实事项",
+        required=True,
+        aliases=("事项", "核查事项", "核实内容"),
+        parse=cell_choice(CHECK_MATTERS, gettext_lazy("不是认定条件中的是否事项（见说明中的事项名称）")),
+        help="事项名称，如 上年度重大安全、质量、环境事故；被列入严重违法失信名单；属于禁止、限制类行业。",
+    ),
+    Column(
+        "value",
+        "核实结果",
+        required=True,
+        aliases=("结果", "是否", "核查结果"),
+        parse=cell_yes_no,
+        help="是 或 否（如“被列入严重违法失信名单”填“否”表示未被列入）。",
+    ),
+    Column(
+        "checked_on",
+        "核实日期",
+        required=True,
+        aliases=("核查日期", "查询日期", "日期"),
+        parse=cell_date,
+        help="Excel日期，或写作 2026-03-02、2026年3月2日；不能晚于今天。",
+    ),
+    Column(
+        "basis",
+        "核实依据",
+        aliases=("依据", "来源", "核查依据", "备注"),
+        parse=cell_text(200),
+        help="如：信用中国查询、应急管理局函复、企业承诺书。",
+    ),
+)
+CHECK_NOTES = (
+    "核实事项导入说明（第一个工作表填写数据，表头须在前10行内，列的顺序不限）",
+    "每行一家企业的一个事项；同一企业同一事项以本文件为准（覆盖原核实结果）；文件中有任何错误时整份文件都不导入。",
+    "事项名称：" + "；".join(FLAGS[name].label for name in CHECK_NAMES) + "。",
+)
+
+
+@dataclass
+class _CheckPlan:
+    record: Record
+    enterprise: Enterprise
+    current: EnterpriseCheck | None
+    data: dict[str, Any]
+    changes: dict[str, list[Any]] = field(default_factory=dict)
+
+
+def _check_words(value: bool | None, checked_on: dt.date | None, basis: str) -> str | None:
+    if value is None:
+        return None
+    day = checked_on.isoformat() if checked_on else ""
+    return (
+        f"{_('是') if value else _('否')}（{day}，{basis}）" if basis else f"{_('是') if value else _('否')}（{day}）"
+    )
+
+
+def import_checks(
+    source: Source,
+    *,
+    actor: Any = None,
+    dry_run: bool = False,
+    partial: bool = False,
+    filename: str | None = None,
+) -> ImportResult:
+    """Upsert verified matters by USCC + 核实事项: the sweep of 信用中国 or of the departments' replies for many
+    enterprises at once (one at a time: the profile's “填写核实结果”)."""
+    if actor is not None:
+        require(permissions.can_import_registry(actor))
+    result = ImportResult(title=_("核实事项导入"), dry_run=dry_run, partial=partial)
+    table = read_table(open_workbook(source, filename=filename), CHECK_COLUMNS, result)
+    if table is None:
+        result.abort()
+        return result
+    enterprises = _enterprises_by_uscc({r.get("uscc") for r in table.records if r.get("uscc")})
+    held: dict[tuple[int, str], EnterpriseCheck] = {}
+    for chunk in chunked(sorted(e.pk for e in enterprises.values())):
+        for check in EnterpriseCheck.objects.filter(enterprise_id__in=chunk):
+            held[(check.enterprise_id, check.name)] = check
+    today = timezone.localdate()
+    keyed: list[tuple[Any, Record]] = []
+    plans: list[_CheckPlan] = []
+    for record in table.records:
+        enterprise = enterprises.get(record.get("uscc") or "")
+        code = _check_code(table, result, record, enterprise)
+        if code and enterprise is None and not record.failed:
+            table.fail(result, record, USCC_LABEL, _("企业库中没有该企业，请先导入企业名录"))
+        name = record.get("enterprise_name")
+        if enterprise is not None and name and lookup_key(name) != lookup_key(enterprise.name):
+            result.warn(
+                table.sheet,
+                record.row,
+                "企业名称",
+                _("与企业库中的名称“%(name)s”不一致，已按统一社会信用代码导入") % {"name": enterprise.name},
+            )
+        checked_on = record.get("checked_on")
+        if checked_on is not None and checked_on > today:
+            table.fail(result, record, "核实日期", _("不能晚于今天"))
+        if enterprise is None or record.failed:
+            continue
+        matter = record.get("name")
+        data = {"value": record.get("value"), "checked_on": checked_on, "basis": record.get("basis") or ""}
+        keyed.append(((enterprise.pk, matter), record))
+        plans.append(_CheckPlan(record, enterprise, held.get((enterprise.pk, matter)), {"name": matter, **data}))
+    mark_duplicates(table, result, keyed, "核实事项")
+
+    for plan in plans:
+        if plan.record.failed:
+            continue
+        label = f"{plan.enterprise.name} · {FLAGS[plan.data['name']].label}"
+        current = plan.current
+        before = _check_words(current.value, current.checked_on, current.basis) if current else None
+        after = _check_words(plan.data["value"], plan.data["checked_on"], plan.data["basis"])
+        plan.changes = {} if before == after else {FLAGS[plan.data["name"]].label: [before, after]}
+        kind = CREATED if current is None else UPDATED if plan.changes else UNCHANGED
+        result.count(kind, sheet=table.sheet, row=plan.record.row, label=label, changes=plan.changes)
+
+    if result.errors and not partial:
+        result.abort()
+        return result
+    if not dry_run:
+        _write_checks(
+            [plan for plan in plans if not plan.record.failed and plan.changes],
+            actor=actor,
+            reason=_reason(filename or str(source)),
+        )
+    return result.finish()
+
+
+@transaction.atomic
+def _write_checks(plans: list[_CheckPlan], *, actor: Any, reason: str) -> None:
+    now = timezone.now()
+    checked_by = actor if getattr(actor, "pk", None) else None
+    created = [
+        EnterpriseCheck(enterprise=plan.enterprise, checked_by=checked_by, **plan.data)
+        for plan in plans
+        if plan.current is None
+    ]
+    EnterpriseCheck.objects.bulk_create(created, batch_size=BATCH_SIZE)
+    updated = []
+    for plan in plans:
+        if plan.current is not None:
+            for attr in ("value", "checked_on", "basis"):
+                setattr(plan.current, attr, plan.data[attr])
+            plan.current.checked_by, plan.current.updated_at = checked_by, now
+            updated.append(plan.current)
+    if updated:
+        update_rows(EnterpriseCheck, updated, ["value", "checked_on", "basis", "checked_by", "updated_at"])
+    entries = [
+        _entry(
+            actor,
+            AuditAction.IMPORT_CREATE if plan.current is None else AuditAction.IMPORT_UPDATE,
+            plan.enterprise,
+            plan.changes,
+            reason,
+            plan.enterprise.pk,
+        )
+        for plan in plans
+    ]
+    insert_rows(AuditEntry, entries)
+    if plans:
+        signals.facts_changed.send(
+            sender=EnterpriseCheck, enterprise_ids=sorted({plan.enterprise.pk for plan in plans}), reason="导入核实事项"
+        )
+
+
 # Zone structure (FORMATS.md 1g) ------------------------------------------------------------------------------
 
 
@@ -1030,6 +1236,17 @@ def enterprise_template(actor: Any) -> bytes:
     return template_xlsx(sheets, notes=ENTERPRISE_NOTES)
 
 
+def check_template(actor: Any) -> bytes:
+    example = {
+        "uscc": EXAMPLE_USCC,
+        "name": FLAGS["serious_violation_listed"].label,
+        "value": "否",
+        "checked_on": "2026-03-02",
+        "basis": "信用中国查询",
+    }
+    return template_xlsx([TemplateSheet("核实事项", CHECK_COLUMNS, [example])], notes=CHECK_NOTES)
+
+
 def qualification_template(actor: Any) -> bytes:
     example = {
         "uscc": EXAMPLE_USCC,
@@ -1056,4 +1273,5 @@ IMPORT_KINDS: dict[str, ImportKind] = {
     "qualifications": ImportKind(
         gettext_lazy("资质"), import_qualifications, qualification_template, "资质导入模板.xlsx", False
     ),
+    "checks": ImportKind(gettext_lazy("核实事项"), import_checks, check_template, "核实事项导入模板.xlsx", False),
 }

@@ -23,6 +23,7 @@ from gaoxin.registry.models import (
     ChainLink,
     Department,
     Enterprise,
+    EnterpriseCheck,
     EnterpriseFormerName,
     Industry,
     Park,
@@ -580,6 +581,76 @@ def test_qualification_duplicates_and_name_mismatch(tmp_path: Path, firms: tuple
         Issue("资质", 3, "企业名称", "与企业库中的名称“珠海乙科技有限公司”不一致，已按统一社会信用代码导入")
     ]
     assert not Qualification.objects.exists()
+
+
+# Verified matters (核实事项) ------------------------------------------------------------------------------------
+
+
+def test_checks_imported_audited_idempotent_and_overwritten(
+    tmp_path: Path, firms: tuple[Enterprise, Enterprise]
+) -> None:
+    rows = [
+        {"统一社会信用代码": CODE_A, "核实事项": "被列入严重违法失信名单", "核实结果": "否", "核实日期": "2026-03-02",
+         "核实依据": "信用中国查询"},
+        {"统一社会信用代码": CODE_A, "核实事项": "重大事故", "核实结果": "否", "核实日期": "2026年3月5日"},
+        {"统一社会信用代码": CODE_B, "核实事项": "restricted_industry", "核实结果": "是", "核实日期": "2026/3/2"},
+    ]  # fmt: skip
+    path = write_book(tmp_path / "c.xlsx", rows, sheet="核实事项")
+    code, out, _ = run("import_checks", str(path))
+    assert (code, out.splitlines()) == (0, ["核实事项导入：导入完成：新增3条，更新0条，未变化0条。"])
+    found = {(c.enterprise_id, c.name): (c.value, c.checked_on, c.basis) for c in EnterpriseCheck.objects.all()}
+    assert found == {
+        (firms[0].pk, "serious_violation_listed"): (False, dt.date(2026, 3, 2), "信用中国查询"),
+        (firms[0].pk, "major_incident_last_year"): (False, dt.date(2026, 3, 5), ""),
+        (firms[1].pk, "restricted_industry"): (True, dt.date(2026, 3, 2), ""),
+    }
+    entry = AuditEntry.objects.get(enterprise_id=firms[1].pk)
+    assert (entry.action, entry.changes) == ("import_create", {"属于禁止、限制类行业": [None, "是（2026-03-02）"]})
+    # Again: nothing changes. A later sweep overwrites the answer, and says from what to what.
+    assert run("import_checks", str(path))[1].splitlines() == ["核实事项导入：导入完成：新增0条，更新0条，未变化3条。"]
+    rows[2] |= {"核实结果": "否", "核实日期": "2026-04-01", "核实依据": "发改局函复"}
+    result = imports.import_checks(write_book(tmp_path / "c2.xlsx", rows, sheet="核实事项"))
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 2)
+    entry = AuditEntry.objects.filter(enterprise_id=firms[1].pk).latest("pk")
+    assert (entry.action, entry.changes) == (
+        "import_update",
+        {"属于禁止、限制类行业": ["是（2026-03-02）", "否（2026-04-01，发改局函复）"]},
+    )
+
+
+CHECK_ERRORS = [
+    ({"核实事项": "优秀企业"}, "核实事项", "不是认定条件中的是否事项（见说明中的事项名称）"),
+    ({"核实结果": "也许"}, "核实结果", "应填写“是”或“否”"),
+    ({"核实结果": None}, "核实结果", "不能为空"),
+    ({"核实日期": None}, "核实日期", "不能为空"),
+    ({"核实日期": "2099-01-01"}, "核实日期", "不能晚于今天"),
+    ({"统一社会信用代码": CODE_C}, "统一社会信用代码", "企业库中没有该企业，请先导入企业名录"),
+]
+
+
+@pytest.mark.parametrize(("over", "column", "message"), CHECK_ERRORS)
+def test_check_errors_name_the_row_and_change_nothing(
+    tmp_path: Path, firms: tuple[Enterprise, Enterprise], over: dict[str, Any], column: str, message: str
+) -> None:
+    good = {"统一社会信用代码": CODE_B, "核实事项": "失信", "核实结果": "否", "核实日期": "2026-03-02"}
+    bad = {"统一社会信用代码": CODE_A, "核实事项": "失信", "核实结果": "否", "核实日期": "2026-03-02", **over}
+    result = imports.import_checks(write_book(tmp_path / "e.xlsx", [good, bad], sheet="核实事项"))
+    assert result.errors == [Issue("核实事项", 3, column, message)]
+    assert not EnterpriseCheck.objects.exists()
+    assert not AuditEntry.objects.exists()
+
+
+def test_check_duplicates_in_one_file(tmp_path: Path, firms: tuple[Enterprise, Enterprise]) -> None:
+    rows = [
+        {"统一社会信用代码": CODE_A, "核实事项": "失信名单", "核实结果": "否", "核实日期": "2026-03-02"},
+        {"统一社会信用代码": CODE_A, "核实事项": "被列入严重违法失信名单", "核实结果": "是", "核实日期": "2026-03-02"},
+    ]
+    result = imports.import_checks(write_book(tmp_path / "d.xlsx", rows, sheet="核实事项"))
+    assert result.errors == [
+        Issue("核实事项", 2, "核实事项", "文件中重复出现（第2、3行）"),
+        Issue("核实事项", 3, "核实事项", "文件中重复出现（第2、3行）"),
+    ]
+    assert not EnterpriseCheck.objects.exists()
 
 
 # Zone structure -----------------------------------------------------------------------------------------------
