@@ -773,4 +773,7 @@ def test_templates_import_cleanly(tmp_path: Path, zone: dict[str, Any]) -> None:
     path.write_bytes(imports.qualification_template(actor))
     result = imports.import_qualifications(path, dry_run=True)
     assert (result.created, result.errors, result.warnings) == (1, [], [])
+    path.write_bytes(imports.check_template(actor))
+    result = imports.import_checks(path, dry_run=True)
+    assert (result.created, result.errors, result.warnings) == (1, [], [])
     assert firm.pk
