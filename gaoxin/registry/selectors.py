@@ -252,9 +252,14 @@ def enterprise_checks(enterprise: Enterprise) -> dict[str, EnterpriseCheck]:
     return {check.name: check for check in EnterpriseCheck.objects.filter(enterprise=enterprise)}
 
 
-def check_rows(enterprise: Enterprise) -> list[dict[str, Any]]:
+#: a verified answer older than this is marked for a new check (the criteria ask about 上年度, the latest lists …)
+CHECK_FRESH_DAYS = 365
+
+
+def check_rows(enterprise: Enterprise, *, today: dt.date | None = None) -> list[dict[str, Any]]:
     """Every matter the criteria ask about, in the vocabulary's order, with its verified answer (in the criteria's
-    own words), date, basis and who verified it — or none (待核实)."""
+    own words), date, basis and who verified it — or none (待核实); `old` when verified more than a year ago."""
+    today = today or timezone.localdate()
     held = {c.name: c for c in EnterpriseCheck.objects.filter(enterprise=enterprise).select_related("checked_by")}
     rows = []
     for name in CHECK_NAMES:
@@ -264,6 +269,7 @@ def check_rows(enterprise: Enterprise) -> list[dict[str, Any]]:
                 "label": info.label,
                 "check": check,
                 "answer": None if check is None else (info.when_true if check.value else info.when_false),
+                "old": check is not None and (today - check.checked_on).days > CHECK_FRESH_DAYS,
             }
         )
     return rows

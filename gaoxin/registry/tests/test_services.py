@@ -303,3 +303,21 @@ def test_verified_matters_need_the_right_to_edit_the_enterprise() -> None:
         with pytest.raises(PermissionDenied):
             services.checks_update(actor=actor, enterprise=e, answers=answer)
     assert not e.checks.exists()
+
+
+def test_profile_rows_list_every_matter_and_mark_old_answers() -> None:
+    from gaoxin.registry.models import EnterpriseCheck
+
+    e = f.EnterpriseFactory()
+    EnterpriseCheck.objects.create(
+        enterprise=e, name="serious_violation_listed", value=False, checked_on=dt.date(2025, 1, 2)
+    )
+    EnterpriseCheck.objects.create(enterprise=e, name="restricted_industry", value=True, checked_on=dt.date(2026, 3, 2))
+    rows = selectors.check_rows(e, today=dt.date(2026, 3, 10))
+    assert len(rows) == 8
+    assert [row["check"] is not None for row in rows].count(True) == 2
+    by_label = {row["label"]: row for row in rows}
+    listed, restricted = by_label["被列入严重违法失信名单"], by_label["属于禁止、限制类行业"]
+    assert (listed["answer"], listed["old"]) == ("未被列入严重违法失信名单", True)
+    assert (restricted["answer"], restricted["old"]) == ("属于国家禁止或限制类行业", False)
+    assert by_label["近五年主导制定标准"]["answer"] is None
