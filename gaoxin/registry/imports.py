@@ -76,7 +76,7 @@ from gaoxin.registry.models import (
     QualificationLevel,
     QualificationType,
 )
-from gaoxin.registry.services import default_valid_until, money_wan_to_yuan
+from gaoxin.registry.services import check_text, default_valid_until, money_wan_to_yuan
 from gaoxin.rules.engine.vocabulary import FLAGS
 
 if TYPE_CHECKING:
@@ -524,7 +524,8 @@ LEVELS = {
     "区": QualificationLevel.DISTRICT,
 }
 
-QUALIFICATION_COLUMNS: tuple[Column, ...] = (
+#: the enterprise a row of a qualification or verified-matter sheet is about (by USCC; the name only checked)
+ENTERPRISE_KEY_COLUMNS: tuple[Column, ...] = (
     Column(
         "uscc",
         USCC_LABEL,
@@ -537,6 +538,10 @@ QUALIFICATION_COLUMNS: tuple[Column, ...] = (
     Column(
         "enterprise_name", "企业名称", aliases=("名称", "单位名称", "公司名称"), parse=cell_text(200), in_template=False
     ),
+)
+
+QUALIFICATION_COLUMNS: tuple[Column, ...] = (
+    *ENTERPRISE_KEY_COLUMNS,
     Column(
         "qtype",
         "资质类型",
@@ -592,10 +597,13 @@ def _qualification_types() -> _Index:
 
 
 @dataclass
-class _QualificationPlan:
+class _RowPlan:
+    """What a row of a qualification or verified-matter sheet will do: its enterprise, the record it updates (None:
+    a new one), the new values and the changes they make."""
+
     record: Record
     enterprise: Enterprise
-    current: Qualification | None
+    current: Any
     data: dict[str, Any]
     changes: dict[str, list[Any]] = field(default_factory=dict)
 
@@ -625,20 +633,9 @@ def import_qualifications(
     display = _Display(Qualification, {"qtype_id": {q.pk: q.name for q in QualificationType.objects.all()}})
 
     keyed: list[tuple[Any, Record]] = []
-    plans: list[_QualificationPlan] = []
+    plans: list[_RowPlan] = []
     for record in table.records:
-        enterprise = enterprises.get(record.get("uscc") or "")
-        code = _check_code(table, result, record, enterprise)
-        if code and enterprise is None and not record.failed:
-            table.fail(result, record, USCC_LABEL, _("企业库中没有该企业，请先导入企业名录"))
-        name = record.get("enterprise_name")
-        if enterprise is not None and name and lookup_key(name) != lookup_key(enterprise.name):
-            result.warn(
-                table.sheet,
-                record.row,
-                "企业名称",
-                _("与企业库中的名称“%(name)s”不一致，已按统一社会信用代码导入") % {"name": enterprise.name},
-            )
+        enterprise = _row_enterprise(table, result, record, enterprises)
         qtype = None
         if record.get("qtype"):
             found = {q.pk: q for q in qtypes.find(record.get("qtype"))}
@@ -669,7 +666,7 @@ def import_qualifications(
             table.fail(result, record, "有效期至", _("早于认定日期"))
             continue
         keyed.append((("pk", current.pk) if current else (enterprise.pk, qtype.pk, certificate or recognized), record))
-        plans.append(_QualificationPlan(record, enterprise, current, data))
+        plans.append(_RowPlan(record, enterprise, current, data))
     mark_duplicates(table, result, keyed, "资质类型")
 
     for plan in plans:
@@ -698,6 +695,26 @@ def import_qualifications(
     return result.finish()
 
 
+def _row_enterprise(
+    table: Table, result: ImportResult, record: Record, enterprises: Mapping[str, Enterprise]
+) -> Enterprise | None:
+    """The registry enterprise of a row (`ENTERPRISE_KEY_COLUMNS`): the code checked, a code not in the registry
+    refused, a name differing from the registry's only warned about."""
+    enterprise = enterprises.get(record.get("uscc") or "")
+    code = _check_code(table, result, record, enterprise)
+    if code and enterprise is None and not record.failed:
+        table.fail(result, record, USCC_LABEL, _("企业库中没有该企业，请先导入企业名录"))
+    name = record.get("enterprise_name")
+    if enterprise is not None and name and lookup_key(name) != lookup_key(enterprise.name):
+        result.warn(
+            table.sheet,
+            record.row,
+            "企业名称",
+            _("与企业库中的名称“%(name)s”不一致，已按统一社会信用代码导入") % {"name": enterprise.name},
+        )
+    return enterprise
+
+
 def _match_qualification(
     held: list[Qualification], qtype: QualificationType, certificate: str | None, recognized: dt.date | None
 ) -> Qualification | None:
@@ -714,7 +731,7 @@ def _match_qualification(
 
 
 @transaction.atomic
-def _write_qualifications(plans: list[_QualificationPlan], *, actor: Any, reason: str) -> None:
+def _write_qualifications(plans: list[_RowPlan], *, actor: Any, reason: str) -> None:
     now = timezone.now()
     entries: list[AuditEntry] = []
     new = [plan for plan in plans if plan.current is None]
@@ -773,18 +790,7 @@ CHECK_MATTERS = {
     **{alias: name for name, aliases in CHECK_ALIASES.items() for alias in aliases},
 }
 CHECK_COLUMNS: tuple[Column, ...] = (
-    Column(
-        "uscc",
-        USCC_LABEL,
-        required=True,
-        aliases=USCC_ALIASES,
-        parse=cell_uscc,
-        text_format=True,
-        help="企业的统一社会信用代码；企业须已在企业库中。",
-    ),
-    Column(
-        "enterprise_name", "企业名称", aliases=("名称", "单位名称", "公司名称"), parse=cell_text(200), in_template=False
-    ),
+    *ENTERPRISE_KEY_COLUMNS,
     Column(
         "name",
         "核实事项",
@@ -824,24 +830,6 @@ CHECK_NOTES = (
 )
 
 
-@dataclass
-class _CheckPlan:
-    record: Record
-    enterprise: Enterprise
-    current: EnterpriseCheck | None
-    data: dict[str, Any]
-    changes: dict[str, list[Any]] = field(default_factory=dict)
-
-
-def _check_words(value: bool | None, checked_on: dt.date | None, basis: str) -> str | None:
-    if value is None:
-        return None
-    day = checked_on.isoformat() if checked_on else ""
-    return (
-        f"{_('是') if value else _('否')}（{day}，{basis}）" if basis else f"{_('是') if value else _('否')}（{day}）"
-    )
-
-
 def import_checks(
     source: Source,
     *,
@@ -866,20 +854,9 @@ def import_checks(
             held[(check.enterprise_id, check.name)] = check
     today = timezone.localdate()
     keyed: list[tuple[Any, Record]] = []
-    plans: list[_CheckPlan] = []
+    plans: list[_RowPlan] = []
     for record in table.records:
-        enterprise = enterprises.get(record.get("uscc") or "")
-        code = _check_code(table, result, record, enterprise)
-        if code and enterprise is None and not record.failed:
-            table.fail(result, record, USCC_LABEL, _("企业库中没有该企业，请先导入企业名录"))
-        name = record.get("enterprise_name")
-        if enterprise is not None and name and lookup_key(name) != lookup_key(enterprise.name):
-            result.warn(
-                table.sheet,
-                record.row,
-                "企业名称",
-                _("与企业库中的名称“%(name)s”不一致，已按统一社会信用代码导入") % {"name": enterprise.name},
-            )
+        enterprise = _row_enterprise(table, result, record, enterprises)
         checked_on = record.get("checked_on")
         if checked_on is not None and checked_on > today:
             table.fail(result, record, "核实日期", _("不能晚于今天"))
@@ -888,7 +865,7 @@ def import_checks(
         matter = record.get("name")
         data = {"value": record.get("value"), "checked_on": checked_on, "basis": record.get("basis") or ""}
         keyed.append(((enterprise.pk, matter), record))
-        plans.append(_CheckPlan(record, enterprise, held.get((enterprise.pk, matter)), {"name": matter, **data}))
+        plans.append(_RowPlan(record, enterprise, held.get((enterprise.pk, matter)), {"name": matter, **data}))
     mark_duplicates(table, result, keyed, "核实事项")
 
     for plan in plans:
@@ -896,8 +873,8 @@ def import_checks(
             continue
         label = f"{plan.enterprise.name} · {FLAGS[plan.data['name']].label}"
         current = plan.current
-        before = _check_words(current.value, current.checked_on, current.basis) if current else None
-        after = _check_words(plan.data["value"], plan.data["checked_on"], plan.data["basis"])
+        before = check_text(current.value, current.checked_on, current.basis) if current else None
+        after = check_text(plan.data["value"], plan.data["checked_on"], plan.data["basis"])
         plan.changes = {} if before == after else {FLAGS[plan.data["name"]].label: [before, after]}
         kind = CREATED if current is None else UPDATED if plan.changes else UNCHANGED
         result.count(kind, sheet=table.sheet, row=plan.record.row, label=label, changes=plan.changes)
@@ -915,7 +892,7 @@ def import_checks(
 
 
 @transaction.atomic
-def _write_checks(plans: list[_CheckPlan], *, actor: Any, reason: str) -> None:
+def _write_checks(plans: list[_RowPlan], *, actor: Any, reason: str) -> None:
     now = timezone.now()
     checked_by = actor if getattr(actor, "pk", None) else None
     created = [

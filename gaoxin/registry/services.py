@@ -364,7 +364,8 @@ def check_label(name: str) -> str:
     return FLAGS[name].label
 
 
-def _check_text(value: bool | None, checked_on: dt.date | None, basis: str) -> str | None:
+def check_text(value: bool | None, checked_on: dt.date | None, basis: str) -> str | None:
+    """A verified answer as the change history shows it: 否（2026-03-02，信用中国查询）."""
     if value is None:
         return None
     text = f"{_('是') if value else _('否')}（{checked_on.isoformat() if checked_on else ''}"
@@ -402,8 +403,8 @@ def checks_update(*, actor: Any, enterprise: Enterprise, answers: Mapping[str, M
         value, checked_on = answer.get("value"), answer.get("checked_on")
         basis = str(answer.get("basis") or "").strip()
         current = held.get(name)
-        before = _check_text(current.value, current.checked_on, current.basis) if current else None
-        after = _check_text(value, checked_on, basis)
+        before = check_text(current.value, current.checked_on, current.basis) if current else None
+        after = check_text(value, checked_on, basis)
         if before == after:
             continue
         if value is None:
