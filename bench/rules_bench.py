@@ -5,8 +5,8 @@ Measured, facts in memory (no database):
 (a) frame — the wide Polars frame built from the parsed facts (`build_frame`);
 (b) vectorised — `evaluate_batch`: every rule set side by side (compiling the plans, once per version, measured
     apart; `--runs` times, the first run and the median reported), with every criterion's result kept
-    (`long()`: enterprise × item with result, actual value and points — what a criterion's explanation is made
-    of; its requirement is the item's). Apart from that: the Chinese
+    (`long_all`: each rule set's `long()`, enterprise × item with result, actual value and points — what a
+    criterion's explanation is made of; its requirement is the item's). Apart from that: the Chinese
     sentences written out by `messages()` for every enterprise of the shipped rule sets and of `--message-funds`
     fund items, the other fund items estimated from their average (labelled as such, to keep the run near a
     minute). The platform writes sentences on demand, for the enterprises a page shows;
@@ -41,6 +41,7 @@ from gaoxin.rules.engine.vector import (  # noqa: E402
     compile_plan,
     evaluate_batch,
     fund_item_rulesets,
+    long_all,
     synthetic_facts,
 )
 from gaoxin.rules.engine.vector.synthetic import inputs_of  # noqa: E402
@@ -96,7 +97,7 @@ def run(enterprises: int, fund_items: int, sample: int, message_funds: int, seed
         together = evaluate_batch(jobs, frame)
         evaluate_runs.append(time.perf_counter() - t)
         t = time.perf_counter()
-        kept = [vr.long() for vr in together]
+        kept = long_all(together)
         keep_runs.append(time.perf_counter() - t)
     totals = [e + k for e, k in zip(evaluate_runs, keep_runs, strict=True)]
     median = sorted(range(runs), key=lambda i: totals[i])[runs // 2]

@@ -25,6 +25,7 @@ from gaoxin.rules.engine.vector import (
     facts_from_row,
     fund_item_document,
     fund_item_rulesets,
+    long_all,
     synthetic_facts,
 )
 from gaoxin.rules.engine.vector.evaluate import _long_read
@@ -117,6 +118,8 @@ def test_side_by_side_evaluation_agrees_with_one_by_one() -> None:
         # long()'s expressions were built with the plan, for exactly the columns it finds.
         wanted = {f"{code}#{part}" for code in rs.codes for part in ("o", "a", "lo", "hi")}
         assert _long_read(vr.plan) == frozenset(wanted & set(vr.data.columns)), rs.code
+    # The long forms of a batch side by side are each rule set's own.
+    assert all(a.equals(vr.long()) for a, vr in zip(long_all(together), together, strict=True))
     # A value several rule sets use (the fund items share their comparisons) is one column of the shared frame.
     names = [set(vr.plan.values.stages[0]) for vr in together if vr.plan.values.stages]
     assert any(a & b for i, a in enumerate(names) for b in names[i + 1 :])

@@ -19,8 +19,9 @@ API
 
     VectorResult
       .outcomes() -> pl.DataFrame       # uscc, result, score_min, score_max, then each item's result (Enum)
-      .long(messages=False)             # every criterion's result: uscc, ruleset, version, code, kind, result,
-                                        # actual, points_min, points_max [, message] — one row per enterprise × item
+      .long(messages=False)             # every criterion's result: row, code, kind, result, actual,
+                                        # points_min, points_max [, message] — one row per enterprise × item
+    long_all(results)                   # .long() of a batch's results, side by side in one parallel pass
       .messages(rows=None, codes=None)  # the Chinese sentence per item (a column per code), written on demand
       .result(row) / .score(row)        # Outcome; (min, max) points
       .criterion(row, code) / .criteria(rows=None) -> CriterionResult(s) like the per-enterprise engine's
@@ -51,7 +52,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from ..ruleset import RuleSet
-from .evaluate import VectorResult, compile_plan, evaluate_batch, evaluate_frame
+from .evaluate import VectorResult, compile_plan, evaluate_batch, evaluate_frame, long_all
 from .frame import EnterpriseFrame, build_frame, facts_from_row
 from .synthetic import fund_item_document, fund_item_rulesets, synthetic_facts
 
@@ -75,5 +76,6 @@ __all__ = [
     "facts_from_row",
     "fund_item_document",
     "fund_item_rulesets",
+    "long_all",
     "synthetic_facts",
 ]

@@ -135,16 +135,18 @@ class VectorResult:
         points_min, points_max [, message]. Cheap to store: an index, two small enums, an enum result and three
         floats per row; the rule set and version are those of the result."""
         codes = self.codes
-        # Only the columns read (a query on the whole frame plans against hundreds of columns, part after part).
-        present = set(self.data.columns)
-        read = frozenset(f"{code}#{part}" for code in codes for part in ("o", "a", "lo", "hi")) & present
-        frame = self.data.select(sorted(read)).lazy()
-        parts = [frame.select(exprs) for exprs in _long_parts(self.plan, read)]
-        out = pl.concat(parts, how="vertical").collect(engine="in-memory")
+        out = self._long_query().collect(engine="in-memory")
         if messages:
             texts = self.messages()
             out = out.with_columns(pl.concat([texts[code] for code in codes]).alias("message"))
         return out
+
+    def _long_query(self) -> pl.LazyFrame:
+        # Only the columns read (a query on the whole frame plans against hundreds of columns, part after part).
+        read = frozenset(f"{code}#{part}" for code in self.codes for part in ("o", "a", "lo", "hi"))
+        read &= set(self.data.columns)
+        frame = self.data.select(sorted(read)).lazy()
+        return pl.concat([frame.select(exprs) for exprs in _long_parts(self.plan, read)], how="vertical")
 
     # --- one enterprise -----------------------------------------------------------------------------------------------
 
@@ -423,6 +425,11 @@ class VectorResult:
             return False
         flags = [flag.fill_null(False).alias(f"d{i}") for i, flag in enumerate(item.display)]
         return any(self.data.slice(row, 1).with_columns(flags).select([f"d{i}" for i in range(len(flags))]).row(0))
+
+
+def long_all(results: Sequence[VectorResult]) -> list[pl.DataFrame]:
+    """`long()` of several results (e.g. a batch), computed side by side in one parallel pass."""
+    return pl.collect_all([result._long_query() for result in results], engine="in-memory")
 
 
 _LONG: dict[tuple[int, frozenset[str]], tuple[Plan, list[list[pl.Expr]]]] = {}

@@ -895,8 +895,8 @@ def _rat_compare(r: Rat, op: str, t: Decimal) -> pl.Expr | None:
     big, scale = rat_const(t)
     if r.n_digits + len(str(scale)) > RAT_DIGITS or len(str(abs(big))) + r.d_digits > RAT_DIGITS:
         return None
-    left = r.n * scale
-    right_expr = pl.lit(r.d * big, dtype=pl.Int128) if isinstance(r.d, int) else r.d * big
+    left = r.n * scale if scale != 1 else r.n  # (a product by 1 is still a pass over every row)
+    right_expr = pl.lit(r.d * big, dtype=pl.Int128) if isinstance(r.d, int) else r.d * big if big != 1 else r.d
     return {
         ">=": left >= right_expr,
         ">": left > right_expr,

@@ -34,7 +34,7 @@ from ..values import (
     year_span,
 )
 from .frame import fact_column, input_column
-from .numbers import TOL_FACTOR, U, lit_f, near_zero
+from .numbers import TOL_FACTOR, U, any_of, both, either, lit_f, near_zero
 
 NULL_F = pl.lit(None, dtype=pl.Float64)
 NULL_S = pl.lit(None, dtype=pl.String)
@@ -143,11 +143,13 @@ def _div_err(q: pl.Expr, a: VVal, b: VVal) -> pl.Expr:
 
 
 def _zero(v: VVal) -> tuple[pl.Expr, pl.Expr]:
-    """Is v zero — exactly where its fraction is known, else by the float (then possibly wrong: the second part)."""
+    """Is v zero — exactly where its fraction is known, else by the float (then possibly wrong: the second part).
+    A fact read as it is (no error) is zero exactly when its float is: no fraction needed."""
+    if v.err is None:
+        return v.num == 0, FALSE
     if v.rat is not None:
         test = pl.when(v.rat.ok).then(v.rat.n == 0).otherwise(v.num == 0)
-        unsure = ~v.rat.ok & near_zero(v.num, v.err)
-        return test, unsure
+        return test, both(~v.rat.ok, near_zero(v.num, v.err))
     return v.num == 0, near_zero(v.num, v.err)
 
 
@@ -409,18 +411,18 @@ class ValueCompiler:
 
     def _ratio(self, node: Ratio, year: int) -> VVal:
         a, b = self.value(node.numerator, year), self.value(node.denominator, year)
-        both = a.known & b.known
+        known = a.known & b.known
         zero, zero_unsure = _zero(b)
         q = a.num / b.num
         r = q * 100.0
         err = _finite(_div_err(q, a, b) * 100.0 + r.abs() * U)
         code = self.undefined_code()
-        undef = pl.when(~both).then(_coalesce([a.undef, b.undef], NULL_I)).when(zero).then(code).otherwise(NULL_I)
+        undef = pl.when(~known).then(_coalesce([a.undef, b.undef], NULL_I)).when(zero).then(code).otherwise(NULL_I)
         rat = _rat_fits(_rat_div(a.rat, b.rat, 100)) if a.rat is not None and b.rat is not None else None
         return VVal(
-            pl.when(both & ~zero).then(r).otherwise(NULL_F),
+            pl.when(known & ~zero).then(r).otherwise(NULL_F),
             err,
-            sens=a.sens | b.sens | (both & zero_unsure),
+            sens=any_of([a.sens, b.sens, both(known, zero_unsure)]),
             miss=a.miss | b.miss,
             undef=undef,
             period=pl.coalesce([a.period, b.period]),
@@ -432,7 +434,7 @@ class ValueCompiler:
     def _arithmetic(self, node: Arithmetic, year: int) -> VVal:
         vals = [self.value(item, year) for item in node.items]
         known = _and([v.known for v in vals])
-        sens = _or([v.sens for v in vals])
+        sens = any_of([v.sens for v in vals])
         undef: Any = pl.when(~known).then(_coalesce([v.undef for v in vals], NULL_I))
         op = node.op
         rats = [v.rat for v in vals]
@@ -483,7 +485,7 @@ class ValueCompiler:
                 is_zero, unsure = _zero(v)
                 undef = undef.when(is_zero).then(self.undefined_code())
                 zero_any = zero_any | is_zero
-                sens = sens | (known & unsure)
+                sens = either(sens, both(known, unsure))
                 nxt = r / v.num
                 left = VVal(r, err)
                 err = _div_err(nxt, left, v)
@@ -504,7 +506,7 @@ class ValueCompiler:
 
     def _growth(self, node: Growth, year: int) -> VVal:
         now, before = self.value(node.of, year), self.value(node.of, year - 1)
-        both = now.known & before.known
+        known = now.known & before.known
         zero, zero_unsure = _zero(before)
         q = now.num / before.num
         r = (q - 1.0) * 100.0
@@ -514,11 +516,11 @@ class ValueCompiler:
         if now.rat is not None and before.rat is not None:
             rat = _rat_fits(_rat_div(_rat_add(now.rat, before.rat, -1), before.rat, 100))
         return VVal(
-            pl.when(both & ~zero).then(r).otherwise(NULL_F),
+            pl.when(known & ~zero).then(r).otherwise(NULL_F),
             err,
-            sens=now.sens | before.sens | (both & zero_unsure),
+            sens=any_of([now.sens, before.sens, both(known, zero_unsure)]),
             miss=before.miss | now.miss,
-            undef=pl.when(both & zero).then(code).otherwise(NULL_I),
+            undef=pl.when(known & zero).then(code).otherwise(NULL_I),
             period=pl.lit(year_span(year - 1, year)),
             order=_merge_order(before.order, now.order),
             depth=1 + max(now.depth, before.depth),
