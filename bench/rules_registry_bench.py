@@ -5,8 +5,8 @@ environment says), or with `--database postgresql` in the throwaway PostgreSQL s
 (the production database of a large zone, ARCHITECTURE.md), it migrates (the shipped rule sets are published
 by migrate), adds the demo zone's structure and `--enterprises` demo enterprises with their qualifications
 (`registry.demo`), three fiscal years of yearly facts for every enterprise taken from the generated enterprises of
-the engine benchmark (`synthetic_facts`: figures spread around every threshold, as `AnnualFact` rows), and
-publishes `--fund-items` generated fund-item rule sets.
+the engine benchmark (`synthetic_facts`: figures spread around every threshold, as `AnnualFact` rows, and their
+yes/no flags as verified matters, `EnterpriseCheck`), and publishes `--fund-items` generated fund-item rule sets.
 
 Measured:
 (a) the whole job — `rules.services.evaluate_registry` over every enterprise × every published rule set in force,
@@ -50,6 +50,7 @@ def _seed(enterprises: int, fund_items: int, seed: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from gaoxin.indicators.models import AnnualFact
+    from gaoxin.registry.models import CHECK_NAMES, EnterpriseCheck
     from gaoxin.registry.demo import generate_enterprises, seed_structure, write_enterprises
     from gaoxin.rules.engine import document_to_json
     from gaoxin.rules.engine.vector import fund_item_document, fund_item_rulesets, synthetic_facts
@@ -81,6 +82,14 @@ def _seed(enterprises: int, fund_items: int, seed: int) -> dict[str, Any]:
     with transaction.atomic(), connection.cursor() as cursor:
         sql = f"INSERT INTO {table_name} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)"  # noqa: S608 (model names)
         cursor.executemany(sql, rows)
+    # The yes/no flags of the generated enterprises, as the matters officers verified (核实事项).
+    checks = [
+        EnterpriseCheck(enterprise_id=e.pk, name=name, value=value, checked_on=AS_OF - dt.timedelta(days=30))
+        for e, fact in zip(written, facts, strict=True)
+        for name, value in fact.flags.items()
+        if name in CHECK_NAMES and value is not None
+    ]
+    EnterpriseCheck.objects.bulk_create(checks, batch_size=5000)
     timings["facts"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -99,7 +108,7 @@ def _seed(enterprises: int, fund_items: int, seed: int) -> dict[str, Any]:
     timings["fund_items"] = time.perf_counter() - t
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    return {"timings": timings, "annual_facts": len(rows), "enterprises": written}
+    return {"timings": timings, "annual_facts": len(rows), "checks": len(checks), "enterprises": written}
 
 
 def run(enterprises: int, fund_items: int, runs: int, seed: int, database: str = "sqlite") -> dict[str, Any]:
@@ -161,6 +170,7 @@ def run(enterprises: int, fund_items: int, runs: int, seed: int, database: str =
             "fund_items": fund_items,
             "rulesets": evaluation.rulesets,
             "annual_facts": world["annual_facts"],
+            "checks": world["checks"],
             "setup_seconds": {k: round(v, 1) for k, v in world["timings"].items()},
             "job_seconds": round(job_seconds, 1),
             "phases": {k: round(v, 2) for k, v in phases.items()},
@@ -187,7 +197,7 @@ def print_registry(result: dict[str, Any]) -> None:
     print()
     print(
         f"全库评估任务（{DATABASE_NAMES[result['database']]}：{result['enterprises']} 家企业、"
-        f"{result['annual_facts']} 条年度数据 × "
+        f"{result['annual_facts']} 条年度数据、{result.get('checks', 0)} 条核实事项 × "
         f"{result['rulesets']} 个规则集 = {result['results_stored']} 条结果）"
     )
     rows = [[f"    {names.get(k, k)}", f"{v:.2f} 秒", ""] for k, v in phases.items()]
