@@ -50,8 +50,8 @@ def _seed(enterprises: int, fund_items: int, seed: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from gaoxin.indicators.models import AnnualFact
-    from gaoxin.registry.models import CHECK_NAMES, EnterpriseCheck
     from gaoxin.registry.demo import generate_enterprises, seed_structure, write_enterprises
+    from gaoxin.registry.models import CHECK_NAMES, EnterpriseCheck
     from gaoxin.rules.engine import document_to_json
     from gaoxin.rules.engine.vector import fund_item_document, fund_item_rulesets, synthetic_facts
     from gaoxin.rules.engine.vector.synthetic import inputs_of
