@@ -173,12 +173,18 @@ def _annual_facts(ids: list[int] | None) -> pl.DataFrame:
     table = connection.ops.quote_name(AnnualFact._meta.db_table)
     sql = f"SELECT enterprise_id, year, name, CAST(value AS DOUBLE PRECISION) FROM {table}"  # noqa: S608 (model name)
     schema = {"pk": pl.Int64, "year": pl.Int64, "name": pl.String, "value": pl.Float64}
+    if connection.vendor == "sqlite":
+        return _grouped_sqlite(table, ids, schema)
+    return _read_rows(sql, ids, schema)
+
+
+def _read_rows(sql: str, ids: list[int] | None, schema: dict[str, Any]) -> pl.DataFrame:
+    """The rows of `sql` (a SELECT of one table with its `enterprise_id` first) for these enterprises or all, as a
+    frame: through COPY on PostgreSQL, in chunks of ids elsewhere."""
     if connection.vendor == "postgresql":
         if ids is None:
             return _copy_out(sql, None, schema)
         return _copy_out(f"{sql} WHERE enterprise_id = ANY(%s)", [list(ids)], schema)
-    if connection.vendor == "sqlite":
-        return _grouped_sqlite(table, ids, schema)
     rows: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         if ids is None:
@@ -242,22 +248,7 @@ def _check_columns(keys: pl.DataFrame, ids: list[int] | None) -> list[pl.Series]
     table = connection.ops.quote_name(EnterpriseCheck._meta.db_table)
     # (the answer as 1/0: PostgreSQL's COPY writes booleans as t/f)
     sql = f"SELECT enterprise_id, name, CASE WHEN value THEN 1 ELSE 0 END FROM {table}"  # noqa: S608 (model name)
-    schema = {"pk": pl.Int64, "name": pl.String, "value": pl.Int64}
-    if connection.vendor == "postgresql":
-        found = _copy_out(
-            sql if ids is None else f"{sql} WHERE enterprise_id = ANY(%s)", None if ids is None else [ids], schema
-        )
-    else:
-        rows: list[tuple[Any, ...]] = []
-        with connection.cursor() as cursor:
-            if ids is None:
-                cursor.execute(sql)
-                rows = cursor.fetchall()
-            else:
-                for chunk in _chunks(ids):
-                    cursor.execute(f"{sql} WHERE enterprise_id IN ({', '.join(['%s'] * len(chunk))})", chunk)
-                    rows += cursor.fetchall()
-        found = pl.DataFrame(rows, schema=schema, orient="row")
+    found = _read_rows(sql, ids, {"pk": pl.Int64, "name": pl.String, "value": pl.Int64})
     found = found.with_columns(pl.col("value").cast(pl.Boolean))
     rows_found = found.join(keys, on="pk")
     positions = keys.select("row")

@@ -624,7 +624,7 @@ def evaluate_batch(
             for item in level:
                 if item.unsupported:
                     continue
-                for step in item.steps():
+                for step in item.passes:
                     for name, expr in step.items():
                         content = item.content.get(name)
                         if content is None or content[0] in pooled or not content[1] <= readable:
@@ -687,7 +687,7 @@ def _level_query(lazy: pl.LazyFrame, level: list[ItemPlan], pooled: dict[str, pl
     """The columns of a level's items (and each item's sensitivity `#s`) added to a frame; a computation already
     in the frame under its content name (`pooled`) is only renamed."""
     items = [item for item in level if not item.unsupported]
-    steps = [item.steps() for item in items]
+    steps = [item.passes for item in items]
     for depth in range(max((len(found) for found in steps), default=0)):
         exprs: dict[str, pl.Expr] = {}  # (two items of a rule set may compute the same intermediate column)
         for item, found in zip(items, steps, strict=True):

@@ -121,6 +121,9 @@ class ItemPlan:
     #: when the plan is complete; None for a column that only renames another
     content: dict[str, tuple[str, frozenset[str]] | None] = field(default_factory=dict)
 
+    #: `steps()`, built once when the plan is complete (evaluation reads them twice per run)
+    passes: list[dict[str, pl.Expr]] = field(default_factory=list)
+
     def steps(self) -> list[dict[str, pl.Expr]]:
         """The columns the item adds, pass by pass: its stages, then its columns and its sensitivity `#s`."""
         last = dict(self.columns)
@@ -244,7 +247,8 @@ class Plan:
         levels[top].append(self.decision)
         for item in (*self.items.values(), self.decision):
             item.sensitive = not item.unsupported and not is_false(item.sens)
-            item.content = {name: _content(expr) for step in item.steps() for name, expr in step.items()}
+            item.passes = item.steps()
+            item.content = {name: _content(expr) for step in item.passes for name, expr in step.items()}
         return [lv for lv in levels if lv]
 
     # --- conditions ---------------------------------------------------------------------------------------------------
